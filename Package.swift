@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+// Theta: the one-hidden-layer sigmoid network of the course's exercise 4, as a
+// model format, a runtime, converters and a command-line tool.
+import PackageDescription
+
+let package = Package(
+  name: "Theta",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "theta", targets: ["theta"]),
+    .library(name: "ModelFormat", targets: ["ModelFormat"]),
+    .library(name: "Inference", targets: ["Inference"]),
+    .library(name: "Conversion", targets: ["Conversion"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // MARK: - C libraries (system packages, wrapped by exactly one Swift module each)
+    .systemLibrary(
+      name: "CMatio", pkgConfig: "matio", providers: [.apt(["libmatio-dev"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+    // MARK: - Libraries
+    /// CRC-32C and SHA-256, pure Swift.
+    .target(name: "Checksums"),
+    /// The `.theta` model file format: reader, writer, metadata. Pure Swift.
+    .target(name: "ModelFormat", dependencies: ["Checksums"]),
+    /// Dense matrices and the BLAS products; the only importer of CBLAS.
+    .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+    /// The inference runtime: forward propagation and prediction. No matio, no HDF5.
+    .target(name: "Inference", dependencies: ["ModelFormat", "LinearAlgebra"]),
+    /// MAT files (v4, v5, v7.3) through libmatio, with structural checks matio lacks.
+    .target(name: "MatFile", dependencies: ["CMatio", "CZlib"]),
+    /// Example matrices (X, y) from MAT and CSV files.
+    .target(name: "Datasets", dependencies: ["MatFile", "LinearAlgebra"]),
+    /// Course weight files to Theta models and back.
+    .target(name: "Conversion", dependencies: ["MatFile", "ModelFormat", "Checksums"]),
+
+    // MARK: - Tool
+    .executableTarget(
+      name: "theta",
+      dependencies: [
+        "ModelFormat", "Inference", "MatFile", "Datasets", "Conversion", "Checksums",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "ChecksumsTests", dependencies: ["Checksums", "TestSupport"]),
+    .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "TestSupport"]),
+    .testTarget(
+      name: "InferenceTests",
+      dependencies: ["Inference", "LinearAlgebra", "ModelFormat", "TestSupport"]),
+    .testTarget(name: "MatFileTests", dependencies: ["MatFile", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+    .testTarget(
+      name: "ConversionTests",
+      dependencies: ["Conversion", "ModelFormat", "MatFile", "TestSupport"]),
+    .testTarget(name: "ToolTests", dependencies: ["TestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
