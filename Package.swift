@@ -27,8 +27,10 @@ let package = Package(
     // MARK: - Libraries
     /// CRC-32C and SHA-256, pure Swift.
     .target(name: "Checksums"),
+    /// Atomic file replacement (temporary file, fsync, rename) and whole-file reads.
+    .target(name: "SafeFile"),
     /// The `.theta` model file format: reader, writer, metadata. Pure Swift.
-    .target(name: "ModelFormat", dependencies: ["Checksums"]),
+    .target(name: "ModelFormat", dependencies: ["Checksums", "SafeFile"]),
     /// Dense matrices and the BLAS products; the only importer of CBLAS.
     .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
     /// The inference runtime: forward propagation and prediction. No matio, no HDF5.
@@ -38,19 +40,20 @@ let package = Package(
     /// Example matrices (X, y) from MAT and CSV files.
     .target(name: "Datasets", dependencies: ["MatFile", "LinearAlgebra"]),
     /// Course weight files to Theta models and back.
-    .target(name: "Conversion", dependencies: ["MatFile", "ModelFormat", "Checksums"]),
+    .target(name: "Conversion", dependencies: ["MatFile", "ModelFormat", "Checksums", "SafeFile"]),
 
     // MARK: - Tool
     .executableTarget(
       name: "theta",
       dependencies: [
-        "ModelFormat", "Inference", "MatFile", "Datasets", "Conversion", "Checksums",
+        "ModelFormat", "Inference", "MatFile", "Datasets", "Conversion", "Checksums", "SafeFile",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "ChecksumsTests", dependencies: ["Checksums", "TestSupport"]),
+    .testTarget(name: "SafeFileTests", dependencies: ["SafeFile", "TestSupport"]),
     .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "TestSupport"]),
     .testTarget(
       name: "InferenceTests",

@@ -1,0 +1,167 @@
+import Glibc
+
+/// Errors reading or writing files; `description` is the one-line message a user sees.
+public enum SafeFileError: Error, Equatable, CustomStringConvertible {
+  /// The output exists and replacing it was not asked for (`--force`).
+  case exists(path: String)
+  /// The output would overwrite one of the command's own inputs.
+  case wouldOverwriteInput(path: String)
+  /// A system call failed; `call` names it, `errno` is its C error code.
+  case system(path: String, call: String, errno: Int32)
+  /// The file is larger than a reader is willing to load.
+  case tooLarge(path: String, size: Int, limit: Int)
+
+  public var description: String {
+    switch self {
+    case .exists(let path):
+      "\(path): already exists; pass --force to replace it"
+    case .wouldOverwriteInput(let path):
+      "\(path): is also an input of this command; choose another output"
+    case .system(let path, let call, let code):
+      "\(path): \(String(cString: strerror(code))) (\(call))"
+    case .tooLarge(let path, let size, let limit):
+      "\(path): \(size) bytes is more than the \(limit)-byte limit"
+    }
+  }
+}
+
+/// Whole-file reads and atomic writes.
+///
+/// A write goes to a temporary file beside the target (`.NAME.tmp-PID-N`), is
+/// flushed with `fsync`, then renamed over the target, and the directory is
+/// synced: a reader or a crash sees the old file or the new one, never a mix.
+public enum SafeFile {
+  /// Reads the whole file at `path`.
+  ///
+  /// - Parameter limit: refuse files larger than this many bytes (default 4 GiB).
+  /// - Throws: ``SafeFileError`` naming the path and the failing call.
+  public static func read(_ path: String, limit: Int = 1 << 32) throws(SafeFileError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .system(path: path, call: "open", errno: errno) }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { throw .system(path: path, call: "fstat", errno: errno) }
+    if (st.st_mode & S_IFMT) == S_IFDIR { throw .system(path: path, call: "read", errno: EISDIR) }
+    let expected = Int(st.st_size)
+    if expected > limit { throw .tooLarge(path: path, size: expected, limit: limit) }
+    var out = [UInt8]()
+    out.reserveCapacity(max(expected, 0))
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .system(path: path, call: "read", errno: errno)
+      }
+      if n == 0 { break }
+      out.append(contentsOf: chunk[0..<n])
+      if out.count > limit { throw .tooLarge(path: path, size: out.count, limit: limit) }
+    }
+    return out
+  }
+
+  /// Reads all of standard input.
+  public static func readStandardInput() throws(SafeFileError) -> [UInt8] {
+    var out = [UInt8]()
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .system(path: "<stdin>", call: "read", errno: errno)
+      }
+      if n == 0 { return out }
+      out.append(contentsOf: chunk[0..<n])
+    }
+  }
+
+  /// Whether something exists at `path`.
+  public static func exists(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0
+  }
+
+  /// Checks that `output` may be written: it is not one of `inputs` (same file by
+  /// device and inode, or the same path) and, unless `force`, does not exist.
+  ///
+  /// Call it before doing any work, so a refused command leaves no trace.
+  public static func checkOutput(
+    _ output: String, inputs: [String], force: Bool
+  ) throws(SafeFileError) {
+    var out = stat()
+    if stat(output, &out) == 0 {
+      for input in inputs {
+        var inp = stat()
+        if stat(input, &inp) == 0, inp.st_dev == out.st_dev, inp.st_ino == out.st_ino {
+          throw .wouldOverwriteInput(path: output)
+        }
+      }
+      if !force { throw .exists(path: output) }
+    } else if inputs.contains(output) {
+      throw .wouldOverwriteInput(path: output)
+    } else if lstat(output, &out) == 0, !force {
+      throw .exists(path: output)  // a dangling symbolic link
+    }
+  }
+
+  /// Writes `bytes` to `path` atomically: temporary file, `fsync`, `rename`, directory `fsync`.
+  ///
+  /// - Parameter overwrite: replace an existing file; otherwise an existing `path`
+  ///   is an error and nothing is written.
+  /// - Throws: ``SafeFileError``; on any failure the temporary file is removed and
+  ///   an existing `path` is untouched.
+  public static func write(
+    _ bytes: [UInt8], to path: String, overwrite: Bool
+  ) throws(SafeFileError) {
+    if !overwrite, exists(path) { throw .exists(path: path) }
+    let (dir, base) = split(path)
+    let tmp = dir + "/." + base + ".tmp-\(getpid())-\(nextSerial())"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .system(path: path, call: "open", errno: errno) }
+    var failure: SafeFileError?
+    var offset = 0
+    bytes.withUnsafeBytes { raw in
+      while offset < raw.count {
+        let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          failure = .system(path: path, call: "write", errno: errno)
+          return
+        }
+        offset += n
+      }
+    }
+    if failure == nil, fsync(fd) != 0 { failure = .system(path: path, call: "fsync", errno: errno) }
+    if close(fd) != 0, failure == nil { failure = .system(path: path, call: "close", errno: errno) }
+    if failure == nil, !overwrite {
+      // link() refuses an existing target, so a file created meanwhile is never replaced.
+      if link(tmp, path) != 0 {
+        failure = errno == EEXIST ? .exists(path: path) : .system(path: path, call: "link", errno: errno)
+      }
+      unlink(tmp)
+    } else if failure == nil, rename(tmp, path) != 0 {
+      failure = .system(path: path, call: "rename", errno: errno)
+    }
+    if let failure {
+      unlink(tmp)
+      throw failure
+    }
+    let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dfd >= 0 {
+      _ = fsync(dfd)
+      close(dfd)
+    }
+  }
+
+  private static func split(_ path: String) -> (dir: String, base: String) {
+    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+    let dir = String(path[..<slash])
+    return (dir.isEmpty ? "/" : dir, String(path[path.index(after: slash)...]))
+  }
+
+  nonisolated(unsafe) private static var serial = 0
+  private static func nextSerial() -> Int {
+    serial += 1
+    return serial
+  }
+}
