@@ -73,7 +73,7 @@ extension ThetaModel {
         throw .wrongType(key: "input.shape", expected: "int[]", actual: shape.typeName)
       }
       let product = s.reduce(Int64(1)) { $0 &* $1 }
-      guard !s.isEmpty, s.allSatisfy({ $0 >= 1 && $0 <= Int64(Int32.max) }), product == sizes[0] else {
+      guard s.count == 2, s.allSatisfy({ $0 >= 1 && $0 <= Int64(Int32.max) }), product == sizes[0] else {
         throw .badValue(
           key: "input.shape",
           reason: "\(s.map(String.init).joined(separator: "x")) does not hold \(sizes[0]) inputs")
