@@ -35,6 +35,8 @@ let package = Package(
     .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
     /// The inference runtime: forward propagation and prediction. No matio, no HDF5.
     .target(name: "Inference", dependencies: ["ModelFormat", "LinearAlgebra"]),
+    /// Training as in the seed: cost, backpropagation, gradient checking, CG and L-BFGS.
+    .target(name: "Training", dependencies: ["LinearAlgebra", "ModelFormat", "Inference", "Checksums"]),
     /// MAT files (v4, v5, v7.3) through libmatio, with structural checks matio lacks.
     .target(name: "MatFile", dependencies: ["CMatio", "CZlib"]),
     /// Example matrices (X, y) from MAT and CSV files.
@@ -47,6 +49,7 @@ let package = Package(
       name: "theta",
       dependencies: [
         "ModelFormat", "Inference", "MatFile", "Datasets", "Conversion", "Checksums", "SafeFile",
+        "Training",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -58,6 +61,9 @@ let package = Package(
     .testTarget(
       name: "InferenceTests",
       dependencies: ["Inference", "LinearAlgebra", "ModelFormat", "TestSupport"]),
+    .testTarget(
+      name: "TrainingTests",
+      dependencies: ["Training", "LinearAlgebra", "ModelFormat", "Datasets", "TestSupport"]),
     .testTarget(name: "MatFileTests", dependencies: ["MatFile", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(
