@@ -13,3 +13,4 @@ cd "$ROOT"
 "$PY" tools/train_reference.py
 
 # MAT variants:
+"$PY" tools/make_mat_fixtures.py

@@ -1,0 +1,87 @@
+internal import CZlib
+
+/// Why a zlib stream could not be inflated completely.
+enum InflateFailure: Error, Equatable {
+  /// zlib reported an error: its return code and `msg` (e.g. "incorrect data check").
+  case zlib(code: Int32, message: String)
+  /// The input ended before the end of the stream (`Z_BUF_ERROR` with no input left).
+  case truncated
+  /// The stream ended (`Z_STREAM_END`) with this many input bytes unused.
+  case trailing(Int)
+  /// The output would exceed the limit.
+  case tooLarge
+}
+
+/// Whole-stream zlib inflation with a bound on the output.
+enum Inflate {
+  /// Inflates the zlib stream in `input[range]` completely.
+  ///
+  /// The stream must end (`Z_STREAM_END`, so zlib has checked its Adler-32) exactly at
+  /// the end of `range`. Output grows in 64 KiB steps as data actually inflates, so a
+  /// lying size never drives an allocation. The C functions are `inflateInit_` (through
+  /// the shim `CZlib_inflateInit`), `inflate` and `inflateEnd`.
+  ///
+  /// - Parameters:
+  ///   - input: the bytes holding the stream.
+  ///   - range: where the stream lies in `input`.
+  ///   - limit: the most output bytes allowed.
+  /// - Returns: the inflated bytes.
+  static func all(
+    _ input: [UInt8], range: Range<Int>, limit: Int
+  ) -> Result<[UInt8], InflateFailure> {
+    guard !range.isEmpty else { return .failure(.truncated) }
+    guard range.count <= Int(UInt32.max) else {
+      return .failure(.zlib(code: Z_STREAM_ERROR, message: "stream larger than 4 GiB"))
+    }
+    var stream = z_stream()
+    let initStatus = CZlib_inflateInit(&stream)
+    guard initStatus == Z_OK else {
+      return .failure(.zlib(code: initStatus, message: message(stream, initStatus)))
+    }
+    defer { inflateEnd(&stream) }
+
+    let chunk = 1 << 16
+    var output = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: chunk)
+    return input.withUnsafeBufferPointer { whole -> Result<[UInt8], InflateFailure> in
+      guard let base = whole.baseAddress else { return .failure(.truncated) }
+      stream.next_in = UnsafeMutablePointer(mutating: base + range.lowerBound)
+      stream.avail_in = UInt32(range.count)
+      while true {
+        let status = buffer.withUnsafeMutableBufferPointer { out -> Int32 in
+          stream.next_out = out.baseAddress
+          stream.avail_out = UInt32(chunk)
+          return inflate(&stream, Z_NO_FLUSH)
+        }
+        let produced = chunk - Int(stream.avail_out)
+        if produced > limit - output.count { return .failure(.tooLarge) }
+        output.append(contentsOf: buffer[0..<produced])
+        switch status {
+        case Z_OK:
+          continue
+        case Z_STREAM_END:
+          if stream.avail_in != 0 { return .failure(.trailing(Int(stream.avail_in))) }
+          return .success(output)
+        case Z_BUF_ERROR:
+          if stream.avail_in == 0 { return .failure(.truncated) }
+          return .failure(.zlib(code: status, message: message(stream, status)))
+        default:
+          return .failure(.zlib(code: status, message: message(stream, status)))
+        }
+      }
+    }
+  }
+
+  /// zlib's message for a failed call, or a name for its return code.
+  private static func message(_ stream: z_stream, _ status: Int32) -> String {
+    if let msg = stream.msg { return String(cString: msg) }
+    switch status {
+    case Z_NEED_DICT: return "needs a preset dictionary"
+    case Z_DATA_ERROR: return "data error"
+    case Z_MEM_ERROR: return "out of memory"
+    case Z_STREAM_ERROR: return "stream error"
+    case Z_VERSION_ERROR: return "zlib version mismatch"
+    default: return "zlib error \(status)"
+    }
+  }
+}

@@ -1,0 +1,357 @@
+internal import CMatio
+import Foundation
+
+/// The process-wide matio state: one lock around every call, and its log.
+///
+/// matio keeps its log function and HDF5 error handler in globals, and HDF5 is not
+/// thread-safe, so every call into matio runs under ``lock``. Its log messages, which
+/// matio would otherwise print to stderr, are captured by ``logCallback`` while the
+/// lock is held and become part of Swift errors.
+enum Matio {
+  /// Serialises every matio call. Recursive, so a handle released inside a locked
+  /// region can still close its file.
+  private static let lock = NSRecursiveLock()
+  /// Log messages since the last ``locked(_:)`` began; only touched under ``lock``.
+  nonisolated(unsafe) private static var messages: [(level: Int32, text: String)] = []
+
+  /// Runs `body` holding the lock, with matio's log captured and cleared first.
+  ///
+  /// Every call (re)installs the log handler with `Mat_LogInitFunc`, which also routes
+  /// HDF5's error stack (otherwise printed to stderr as "HDF5-DIAG") into it: Debian's
+  /// HDF5 is thread-safe, so its automatic error printing is set per thread, and the
+  /// calling thread may be new.
+  static func locked<R>(_ body: () throws(MatFileError) -> R) throws(MatFileError) -> R {
+    lock.lock()
+    defer { lock.unlock() }
+    _ = Mat_LogInitFunc(nil, logCallback)
+    messages.removeAll()
+    return try body()
+  }
+
+  /// Records one message; called by matio through ``logCallback``.
+  fileprivate static func record(level: Int32, text: String) {
+    if messages.count >= 64 { messages.removeFirst() }
+    messages.append((level, text))
+  }
+
+  /// The last error-level message (`MATIO_LOG_LEVEL_ERROR` or `…_CRITICAL`) since the
+  /// lock was taken, as one line, or `nil`.
+  static func lastError() -> String? {
+    let errorLevels: Int32 = 1 | 2
+    guard let last = messages.last(where: { $0.level & errorLevels != 0 }) else { return nil }
+    return oneLine(last.text)
+  }
+
+  /// A matio or HDF5 message folded onto one line; HDF5 stack entries become
+  /// "HDF5 <function>: <minor>".
+  static func oneLine(_ text: String) -> String {
+    let lines = text.split(whereSeparator: \.isNewline).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    if let head = lines.first, head.hasPrefix("HDF5"),
+      let minor = lines.first(where: { $0.hasPrefix("minor:") })
+    {
+      let function = head.split(separator: " ").last.map(String.init) ?? head
+      return "HDF5 \(function): \(minor.dropFirst(6).trimmingCharacters(in: .whitespaces))"
+    }
+    return lines.joined(separator: " ")
+  }
+}
+
+/// matio's log function (`Mat_LogInitFunc`): keeps the message instead of printing it.
+private func logCallback(level: Int32, message: UnsafeMutablePointer<CChar>?) {
+  guard let message else { return }
+  Matio.record(level: level, text: String(cString: message))
+}
+
+/// What matio says about one variable, copied out of its `matvar_t`.
+struct VariableHeader: Equatable {
+  var name: String
+  var matClass: MatClass
+  var dimensions: [Int]
+  var isComplex: Bool
+  var isCompressed: Bool
+  var fields: [String]
+
+  /// Creates a header from its parts.
+  init(
+    name: String, matClass: MatClass, dimensions: [Int], isComplex: Bool, isCompressed: Bool,
+    fields: [String]
+  ) {
+    self.name = name
+    self.matClass = matClass
+    self.dimensions = dimensions
+    self.isComplex = isComplex
+    self.isCompressed = isCompressed
+    self.fields = fields
+  }
+
+  /// Copies the header fields of `v` (`class_type`, `isLogical`, `rank`, `dims`, …);
+  /// field names come from `Mat_VarGetNumberOfFields`/`Mat_VarGetStructFieldnames`.
+  init(_ v: UnsafeMutablePointer<matvar_t>) {
+    let m = v.pointee
+    name = m.name.map { String(cString: $0) } ?? ""
+    matClass = MatClass(code: Int(m.class_type.rawValue), logical: m.isLogical != 0)
+    let rank = max(0, Int(m.rank))
+    if let dims = m.dims {
+      dimensions = (0..<rank).map { Int(dims[$0]) }
+    } else {
+      dimensions = []
+    }
+    isComplex = m.isComplex != 0
+    isCompressed = m.compression == MAT_COMPRESSION_ZLIB
+    fields = []
+    if m.class_type == MAT_C_STRUCT || m.class_type == MAT_C_OBJECT {
+      let n = Int(Mat_VarGetNumberOfFields(v))
+      if n > 0, let names = Mat_VarGetStructFieldnames(v) {
+        fields = (0..<n).map { names[$0].map { String(cString: $0) } ?? "" }
+      }
+    }
+  }
+}
+
+/// The one owner of an open matio file (`mat_t *`); `deinit` calls `Mat_Close`.
+final class MatioHandle {
+  /// The `mat_t *`.
+  private let raw: OpaquePointer
+  /// The file name used in errors.
+  let file: String
+
+  private init(raw: OpaquePointer, file: String) {
+    self.raw = raw
+    self.file = file
+  }
+
+  deinit {
+    let raw = self.raw
+    try? Matio.locked { () throws(MatFileError) in _ = Mat_Close(raw) }
+  }
+
+  /// Opens `path` read-only with `Mat_Open` and checks matio sees the expected version
+  /// (`Mat_GetVersion`).
+  ///
+  /// matio 1.5.23 returns a handle even when HDF5 fails to open a v7.3 file; any error
+  /// logged during the open is therefore treated as failure.
+  static func open(
+    path: String, file: String, expected: MatVersion
+  ) throws(MatFileError) -> MatioHandle {
+    try Matio.locked { () throws(MatFileError) -> MatioHandle in
+      guard let raw = Mat_Open(path, Int32(MAT_ACC_RDONLY.rawValue)) else {
+        throw .matio(
+          file: file, call: "Mat_Open", message: Matio.lastError() ?? "it returned NULL")
+      }
+      let handle = MatioHandle(raw: raw, file: file)
+      if let message = Matio.lastError() {
+        throw .matio(file: file, call: "Mat_Open", message: message)
+      }
+      let version = Mat_GetVersion(raw)
+      let matches: Bool
+      switch expected {
+      case .v4: matches = version == MAT_FT_MAT4
+      case .v5: matches = version == MAT_FT_MAT5
+      case .v73: matches = version == MAT_FT_MAT73
+      }
+      guard matches else {
+        throw .matio(
+          file: file, call: "Mat_GetVersion",
+          message: "matio sees version 0x\(String(version.rawValue, radix: 16)),"
+            + " but the header says \(expected.rawValue)")
+      }
+      return handle
+    }
+  }
+
+  /// The header of the top-level variable `name` (`Mat_VarReadInfo`), or the reason
+  /// matio gives for not reading it (`nil` message: not found, nothing logged).
+  func info(named name: String) -> Result<VariableHeader, MatioFailure> {
+    let result = try? Matio.locked {
+      () throws(MatFileError) -> Result<VariableHeader, MatioFailure> in
+      _ = Mat_Rewind(raw)
+      guard let v = Mat_VarReadInfo(raw, name) else {
+        return .failure(MatioFailure(call: "Mat_VarReadInfo", message: Matio.lastError()))
+      }
+      defer { Mat_VarFree(v) }
+      return .success(VariableHeader(v))
+    }
+    return result ?? .failure(MatioFailure(call: "Mat_VarReadInfo", message: nil))
+  }
+
+  /// Every variable header matio lists (`Mat_Rewind`, then `Mat_VarReadNextInfo` until
+  /// NULL), and the last error it logged on the way, if any.
+  func listing() -> (headers: [VariableHeader], error: String?) {
+    let result = try? Matio.locked { () throws(MatFileError) -> ([VariableHeader], String?) in
+      _ = Mat_Rewind(raw)
+      var headers: [VariableHeader] = []
+      while let v = Mat_VarReadNextInfo(raw) {
+        headers.append(VariableHeader(v))
+        Mat_VarFree(v)
+      }
+      return (headers, Matio.lastError())
+    }
+    return result ?? ([], nil)
+  }
+
+  /// Reads a real numeric variable or struct field and converts its values to `Double`.
+  ///
+  /// `check` sees the dotted name and matio's header first and throws to refuse it;
+  /// then the values are converted with ``MatioData/values(_:header:count:file:variable:)``.
+  ///
+  /// - Parameters:
+  ///   - path: the top-level name, then field names.
+  ///   - check: throws to refuse the variable before its data is converted.
+  /// - Returns: the dotted name, matio's header and the values, column-major.
+  func readValues(
+    path: [String], check: (String, VariableHeader) throws(MatFileError) -> Void
+  ) throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double]) {
+    let file = self.file
+    return try withVariable(path: path) {
+      (name, v) throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double]) in
+      let header = VariableHeader(v)
+      try check(name, header)
+      let count = header.dimensions.reduce(1, *)
+      let values = try MatioData.values(
+        v, header: header, count: count, file: file, variable: name)
+      return (name, header, values)
+    }
+  }
+
+  /// Whether the variable or struct field at `path` exists (`Mat_VarRead`,
+  /// `Mat_VarGetStructFieldByName`).
+  func exists(path: [String]) -> Bool {
+    (try? withVariable(path: path) { (_, _) throws(MatFileError) in true }) ?? false
+  }
+
+  /// Reads a variable or a field of a struct (`Mat_VarRead`, then
+  /// `Mat_VarGetStructFieldByName` per path component) and hands its `matvar_t` to
+  /// `body` while matio's data is alive; it is freed with `Mat_VarFree` afterwards.
+  ///
+  /// - Parameters:
+  ///   - path: the top-level name, then field names.
+  ///   - body: gets the path as a dotted name and the variable; it must not keep the pointer.
+  /// - Throws: ``MatFileError/noSuchVariable(file:name:)``,
+  ///   ``MatFileError/notAStruct(file:variable:field:)``,
+  ///   ``MatFileError/structArray(file:variable:dimensions:)``,
+  ///   ``MatFileError/noSuchField(file:variable:field:)``, or
+  ///   ``MatFileError/matio(file:call:message:)`` when matio fails or logs an error.
+  private func withVariable<R>(
+    path: [String],
+    _ body: (String, UnsafeMutablePointer<matvar_t>) throws(MatFileError) -> R
+  ) throws(MatFileError) -> R {
+    try Matio.locked { () throws(MatFileError) -> R in
+      let top = path[0]
+      _ = Mat_Rewind(raw)
+      guard let v = Mat_VarRead(raw, top) else {
+        if let message = Matio.lastError() {
+          throw .matio(file: file, call: "Mat_VarRead", message: "variable '\(top)': \(message)")
+        }
+        throw .noSuchVariable(file: file, name: top)
+      }
+      defer { Mat_VarFree(v) }
+      // An error matio logs while scanning past other variables does not fail this one;
+      // the structural check, the header cross-check and the buffer checks decide.
+      var current = v
+      var name = top
+      for field in path.dropFirst() {
+        let header = VariableHeader(current)
+        guard header.matClass == .struct else {
+          throw .notAStruct(file: file, variable: name, field: field)
+        }
+        guard header.dimensions.allSatisfy({ $0 == 1 }) else {
+          throw .structArray(file: file, variable: name, dimensions: header.dimensions)
+        }
+        guard header.fields.contains(field),
+          let child = Mat_VarGetStructFieldByName(current, field, 0)
+        else {
+          throw .noSuchField(file: file, variable: name, field: field)
+        }
+        current = child
+        name += "." + field
+      }
+      return try body(name, current)
+    }
+  }
+}
+
+/// matio could not do something; `message` is what it logged, if anything.
+struct MatioFailure: Error, Equatable {
+  var call: String
+  var message: String?
+}
+
+/// Converting matio's data buffers to `Double`.
+enum MatioData {
+  /// The values of the real numeric variable `v`, converted exactly to `Double`.
+  ///
+  /// Checks that matio's buffer has the type, element size and byte count its class
+  /// and dimensions call for (`data_type`, `data_size`, `nbytes`) before reading it.
+  ///
+  /// - Parameters:
+  ///   - v: a variable whose class is numeric, real, with `count` elements.
+  ///   - header: its header.
+  ///   - count: the product of its dimensions.
+  ///   - file: the file name used in errors.
+  ///   - variable: the dotted name used in errors.
+  static func values(
+    _ v: UnsafeMutablePointer<matvar_t>, header: VariableHeader, count: Int, file: String,
+    variable: String
+  ) throws(MatFileError) -> [Double] {
+    let m = v.pointee
+    let expected: (type: matio_types, size: Int)
+    switch header.matClass {
+    case .double: expected = (MAT_T_DOUBLE, 8)
+    case .single: expected = (MAT_T_SINGLE, 4)
+    case .int8: expected = (MAT_T_INT8, 1)
+    case .uint8: expected = (MAT_T_UINT8, 1)
+    case .int16: expected = (MAT_T_INT16, 2)
+    case .uint16: expected = (MAT_T_UINT16, 2)
+    case .int32: expected = (MAT_T_INT32, 4)
+    case .uint32: expected = (MAT_T_UINT32, 4)
+    case .int64: expected = (MAT_T_INT64, 8)
+    case .uint64: expected = (MAT_T_UINT64, 8)
+    default:
+      throw .unsupportedClass(file: file, variable: variable, matClass: header.matClass)
+    }
+    guard m.data_type == expected.type, Int(m.data_size) == expected.size else {
+      throw .inconsistent(
+        file: file, variable: variable,
+        problem: "matio returned data of type \(m.data_type.rawValue) and size \(m.data_size)"
+          + " for class \(header.matClass.rawValue)")
+    }
+    let byteCount = count * expected.size
+    guard m.nbytes == byteCount, let data = m.data else {
+      throw .inconsistent(
+        file: file, variable: variable,
+        problem: "matio returned \(m.nbytes) bytes\(m.data == nil ? " (no buffer)" : "")"
+          + " for \(dimensionText(header.dimensions)) values of \(expected.size) bytes")
+    }
+    let raw = UnsafeRawBufferPointer(start: data, count: byteCount)
+    func load<T>(_: T.Type, _ convert: (T) -> Double) -> [Double] {
+      (0..<count).map { convert(raw.loadUnaligned(fromByteOffset: $0 * expected.size, as: T.self)) }
+    }
+    let limit: UInt64 = 1 << 53
+    switch header.matClass {
+    case .double: return load(Double.self) { $0 }
+    case .single: return load(Float.self) { Double($0) }
+    case .int8: return load(Int8.self) { Double($0) }
+    case .uint8: return load(UInt8.self) { Double($0) }
+    case .int16: return load(Int16.self) { Double($0) }
+    case .uint16: return load(UInt16.self) { Double($0) }
+    case .int32: return load(Int32.self) { Double($0) }
+    case .uint32: return load(UInt32.self) { Double($0) }
+    case .int64:
+      let ints = (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) }
+      if let bad = ints.firstIndex(where: { $0.magnitude > limit }) {
+        throw .inexactInteger(file: file, variable: variable, index: bad, value: String(ints[bad]))
+      }
+      return ints.map { Double($0) }
+    case .uint64:
+      let ints = (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
+      if let bad = ints.firstIndex(where: { $0 > limit }) {
+        throw .inexactInteger(file: file, variable: variable, index: bad, value: String(ints[bad]))
+      }
+      return ints.map { Double($0) }
+    default:
+      throw .unsupportedClass(file: file, variable: variable, matClass: header.matClass)
+    }
+  }
+}

@@ -1,0 +1,689 @@
+/// One top-level variable as the structural check found it.
+struct LayoutEntry: Equatable {
+  /// The variable's name ("" for MATLAB's unnamed subsystem data).
+  var name: String
+  /// Where its element (v5) or header (v4) starts in the file.
+  var offset: Int
+  /// Its class.
+  var matClass: MatClass
+  /// Its dimensions (empty for opaque objects and function handles).
+  var dimensions: [Int]
+  /// Whether it has an imaginary part.
+  var isComplex: Bool
+  /// Whether it sits in an `miCOMPRESSED` element.
+  var isCompressed: Bool
+  /// Field names, for structs and objects.
+  var fields: [String]
+}
+
+/// What the structural check learned about a file.
+struct MatLayout {
+  /// The format generation, from the header (not from matio).
+  var version: MatVersion
+  /// The 116-byte header text, trimmed ("" for v4).
+  var headerText: String
+  /// Whether the v5 file is big-endian ('MI'); v4 files may mix, v7.3 is always false.
+  var bigEndian: Bool
+  /// The top-level variables in file order; `nil` for v7.3, whose layout is HDF5's.
+  var entries: [LayoutEntry]?
+}
+
+/// The MAT-file format generation a file's first bytes announce.
+enum Detected: Equatable {
+  case v4
+  case v5(bigEndian: Bool)
+  case v73
+}
+
+/// The structural check that runs before matio sees a file.
+///
+/// matio 1.5.23 reads a truncated compressed variable as zeros and a bit-flipped one
+/// as changed values, opens an empty file as a v4 file with no variables, and ignores
+/// trailing garbage. This check walks every element first and refuses such files.
+struct StructureCheck {
+  /// The file name used in errors.
+  let file: String
+  /// The safety limits.
+  let limits: MatLimits
+
+  /// The HDF5 superblock signature, found at offset 512 in v7.3 files.
+  static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+
+  // MARK: - Detection
+
+  /// The version the file's first bytes announce.
+  ///
+  /// - Parameters:
+  ///   - head: the first bytes of the file (at least 528 when the file has them).
+  ///   - size: the file's size.
+  /// - Throws: ``MatFileError/emptyFile(file:)`` or
+  ///   ``MatFileError/unsupportedVersion(file:version:)``; a file with no v5 header is
+  ///   reported as v4 and judged by ``checkV4(_:)``.
+  func detect(head: [UInt8], size: Int) throws(MatFileError) -> Detected {
+    if size == 0 { throw .emptyFile(file: file) }
+    guard head.count >= 128 else { return .v4 }
+    let indicator = (head[126], head[127])
+    let bigEndian: Bool
+    switch indicator {
+    case (0x49, 0x4D): bigEndian = false  // "IM"
+    case (0x4D, 0x49): bigEndian = true  // "MI"
+    default: return .v4
+    }
+    let bytes = Bytes(data: head, bigEndian: bigEndian)
+    guard let version = bytes.u16(124) else { return .v4 }
+    let hasHDF5 = head.count >= 520 && Array(head[512..<520]) == Self.hdf5Signature
+    switch version {
+    case 0x0100:
+      if hasHDF5 {
+        throw .damaged(
+          file: file, offset: 124,
+          problem: "the header says version 0x0100 (v5), but an HDF5 superblock"
+            + " (v7.3) sits at offset 512")
+      }
+      return .v5(bigEndian: bigEndian)
+    case 0x0200:
+      guard hasHDF5 else {
+        throw .damaged(
+          file: file, offset: 512,
+          problem: "the header says version 0x0200 (v7.3), but no HDF5 superblock"
+            + " signature is at offset 512")
+      }
+      return .v73
+    default:
+      throw .unsupportedVersion(file: file, version: version)
+    }
+  }
+
+  /// The 116-byte descriptive text of a v5/v7.3 header, trimmed of spaces and NULs.
+  static func headerText(_ head: [UInt8]) -> String {
+    let text = String(decoding: head[0..<116], as: UTF8.self)
+    let junk: Set<Character> = [" ", "\0", "\n", "\r", "\t"]
+    let trimmedEnd = text.reversed().drop(while: { junk.contains($0) }).reversed()
+    return String(trimmedEnd.drop(while: { junk.contains($0) }))
+  }
+
+  // MARK: - v7.3
+
+  /// Checks a v7.3 file's MAT header and HDF5 superblock.
+  ///
+  /// HDF5 itself has no checksums on raw data, so what can be checked here is the
+  /// superblock: a known version, sane field sizes, and an end-of-file address the
+  /// file reaches (a truncated copy is refused).
+  ///
+  /// - Parameters:
+  ///   - head: at least the first 1024 bytes, or the whole file if shorter.
+  ///   - size: the file's size.
+  func checkV73(head: [UInt8], size: Int) throws(MatFileError) -> MatLayout {
+    let sb = Bytes(data: head, bigEndian: false)
+    let base = 512
+    guard let superVersion = sb.unsigned(base + 8, width: 1) else {
+      throw damaged(base, "the HDF5 superblock at offset 512 is cut short")
+    }
+    let offsetSizeAt: Int
+    let eofAt: (Int) -> Int
+    switch superVersion {
+    case 0, 1:
+      offsetSizeAt = base + 13
+      let addresses = superVersion == 0 ? base + 24 : base + 28
+      eofAt = { addresses + 2 * $0 }
+    case 2, 3:
+      offsetSizeAt = base + 9
+      eofAt = { base + 12 + 2 * $0 }
+    default:
+      throw damaged(base, "unknown HDF5 superblock version \(superVersion) at offset 512")
+    }
+    guard let offsetSize = sb.unsigned(offsetSizeAt, width: 1).map(Int.init),
+      [2, 4, 8, 16].contains(offsetSize)
+    else {
+      throw damaged(base, "the HDF5 superblock at offset 512 has an invalid address size")
+    }
+    let width = min(offsetSize, 8)
+    guard let storedEOF = sb.unsigned(eofAt(offsetSize), width: width) else {
+      throw damaged(base, "the HDF5 superblock at offset 512 is cut short")
+    }
+    // HDF5's own test (H5Fsuper.c): truncated when size - base + base < stored EOF.
+    if storedEOF > UInt64(size) {
+      throw damaged(
+        size,
+        "truncated: the HDF5 superblock says the file ends at byte \(storedEOF),"
+          + " but it has only \(size) bytes")
+    }
+    return MatLayout(
+      version: .v73, headerText: Self.headerText(head), bigEndian: false, entries: nil)
+  }
+
+  // MARK: - v4
+
+  /// Walks every variable of a v4 file: a 20-byte header (type code MOPT, mrows,
+  /// ncols, imagf, namlen), a NUL-terminated name, then the data; the file must end
+  /// exactly after the last variable.
+  func checkV4(_ data: [UInt8]) throws(MatFileError) -> MatLayout {
+    var entries: [LayoutEntry] = []
+    var pos = 0
+    while pos < data.count {
+      let first = pos == 0
+      func fail(_ problem: String) -> MatFileError {
+        if first { return .notMatFile(file: file, reason: "no MAT v5 header, and \(problem)") }
+        return .damaged(file: file, offset: pos, problem: problem)
+      }
+      guard data.count - pos >= 20 else {
+        throw fail(
+          "the v4 variable header at offset \(pos) is cut short:"
+            + " \(data.count - pos) of 20 bytes")
+      }
+      // The type code is 0...4052 when read in the file's byte order.
+      var bytes = Bytes(data: data, bigEndian: false)
+      var code = Int(bytes.i32(pos) ?? -1)
+      if !(0...4052).contains(code) {
+        bytes = Bytes(data: data, bigEndian: true)
+        code = Int(bytes.i32(pos) ?? -1)
+      }
+      guard (0...4052).contains(code) else {
+        throw fail("the bytes at offset \(pos) are not a v4 type code")
+      }
+      let m = code / 1000
+      let o = (code / 100) % 10
+      let p = (code / 10) % 10
+      let t = code % 10
+      guard m == (bytes.bigEndian ? 1 : 0), o == 0, p <= 5, t <= 2 else {
+        throw fail("the v4 type code \(code) at offset \(pos) is not valid IEEE data")
+      }
+      let rows = Int(bytes.i32(pos + 4) ?? -1)
+      let columns = Int(bytes.i32(pos + 8) ?? -1)
+      let imagf = Int(bytes.i32(pos + 12) ?? -1)
+      let nameLength = Int(bytes.i32(pos + 16) ?? -1)
+      guard rows >= 0, columns >= 0 else {
+        throw fail("the v4 variable at offset \(pos) has negative dimensions \(rows)x\(columns)")
+      }
+      guard imagf == 0 || imagf == 1 else {
+        throw fail("the v4 variable at offset \(pos) has an invalid complex flag \(imagf)")
+      }
+      guard nameLength >= 2, nameLength <= data.count - pos - 20 else {
+        throw fail(
+          "the v4 variable at offset \(pos) has a name length of \(nameLength)"
+            + " with \(data.count - pos - 20) bytes left")
+      }
+      let nameRange = (pos + 20)..<(pos + 20 + nameLength)
+      let nameBytes = data[nameRange]
+      guard nameBytes.last == 0,
+        nameBytes.dropLast().allSatisfy({ (0x21...0x7E).contains($0) })
+      else {
+        throw fail("the v4 variable at offset \(pos) has no valid NUL-terminated name")
+      }
+      let name = String(decoding: nameBytes.dropLast(), as: UTF8.self)
+      let elementSize = [8, 4, 4, 2, 2, 1][p]
+      let dataStart = nameRange.upperBound
+      guard let dataBytes = checkedProduct([rows, columns, elementSize, imagf + 1]),
+        dataBytes <= data.count - dataStart
+      else {
+        throw damaged(
+          pos,
+          "truncated: the v4 variable '\(name)' at offset \(pos) needs"
+            + " \(rows)x\(columns) values of \(elementSize) bytes"
+            + "\(imagf == 1 ? " (complex)" : ""), but only \(data.count - dataStart) bytes remain")
+      }
+      entries.append(
+        LayoutEntry(
+          name: name, offset: pos, matClass: [MatClass.double, .char, .sparse][t],
+          dimensions: [rows, columns], isComplex: imagf == 1, isCompressed: false, fields: []))
+      pos = dataStart + dataBytes
+    }
+    try checkUniqueNames(entries)
+    return MatLayout(version: .v4, headerText: "", bigEndian: false, entries: entries)
+  }
+
+  // MARK: - v5
+
+  /// Walks every top-level element of a v5 file after its 128-byte header.
+  ///
+  /// Each element must be `miMATRIX` or `miCOMPRESSED` and lie inside the file;
+  /// compressed ones are inflated completely (zlib checks their Adler-32) and must use
+  /// exactly their bytes; every matrix is checked down to its data sub-elements. After
+  /// the last element only up to 7 zero bytes of padding may follow.
+  func checkV5(_ data: [UInt8], bigEndian: Bool) throws(MatFileError) -> MatLayout {
+    let bytes = Bytes(data: data, bigEndian: bigEndian)
+    var entries: [LayoutEntry] = []
+    var pos = 128
+    while pos < data.count {
+      let remaining = data.count - pos
+      if remaining < 8 {
+        if bytes.allZero(pos..<data.count) { break }
+        throw damaged(pos, "\(remaining) stray bytes at offset \(pos) after the last variable")
+      }
+      guard let type = bytes.u32(pos), let count32 = bytes.u32(pos + 4) else {
+        throw damaged(pos, "the element tag at offset \(pos) is cut short")
+      }
+      let count = Int(count32)
+      guard type == 14 || type == 15 else {
+        throw damaged(
+          pos,
+          "the bytes at offset \(pos) are not a variable: tag type 0x\(String(type, radix: 16)),"
+            + " expected miMATRIX (14) or miCOMPRESSED (15)")
+      }
+      let kind = type == 14 ? "miMATRIX" : "miCOMPRESSED"
+      guard count <= remaining - 8 else {
+        throw damaged(
+          pos,
+          "truncated: the \(kind) element at offset \(pos) claims \(count) bytes,"
+            + " but only \(remaining - 8) remain")
+      }
+      let start = pos + 8
+      let end = start + count
+      let entry: LayoutEntry
+      if type == 14 {
+        let summary = try matrix(
+          bytes, start..<end, depth: 0, place: Place(element: pos, inflated: false))
+        entry = summary.entry(offset: pos, compressed: false)
+        guard let padded = roundUp8(end) else { throw damaged(pos, "element size overflows") }
+        if padded <= data.count {
+          pos = padded
+        } else {
+          // The last element may end unpadded; only zero padding may follow it.
+          guard bytes.allZero(end..<data.count) else {
+            throw damaged(
+              end, "\(data.count - end) stray bytes at offset \(end) after the last variable")
+          }
+          pos = data.count
+        }
+      } else {
+        let inflated: [UInt8]
+        switch Inflate.all(data, range: start..<end, limit: limits.maxInflatedBytes) {
+        case .success(let out):
+          inflated = out
+        case .failure(let failure):
+          throw inflateError(failure, element: pos, count: count)
+        }
+        entry = try compressedMatrix(inflated, bigEndian: bigEndian, element: pos)
+        pos = end
+      }
+      entries.append(entry)
+    }
+    try checkUniqueNames(entries)
+    return MatLayout(
+      version: .v5, headerText: Self.headerText(data), bigEndian: bigEndian, entries: entries)
+  }
+
+  /// The error for a compressed element zlib would not inflate completely.
+  private func inflateError(_ failure: InflateFailure, element: Int, count: Int) -> MatFileError {
+    let at = "compressed element at offset \(element)"
+    switch failure {
+    case .zlib(_, let message):
+      return damaged(element, "\(at) fails its zlib check (\(message))")
+    case .truncated:
+      return damaged(element, "\(at) ends before its zlib stream does (\(count) bytes)")
+    case .trailing(let unused):
+      return damaged(element, "\(at) has \(unused) bytes after the end of its zlib stream")
+    case .tooLarge:
+      return .tooLarge(
+        file: file, what: "\(at) inflates to more data than allowed;",
+        limit: limits.maxInflatedBytes)
+    }
+  }
+
+  /// Checks the inflated content of a compressed element: exactly one `miMATRIX`.
+  private func compressedMatrix(
+    _ inflated: [UInt8], bigEndian: Bool, element: Int
+  ) throws(MatFileError) -> LayoutEntry {
+    let inner = Bytes(data: inflated, bigEndian: bigEndian)
+    let at = "compressed element at offset \(element)"
+    guard let type = inner.u32(0), let count32 = inner.u32(4) else {
+      throw damaged(element, "\(at) inflates to only \(inflated.count) bytes, less than a tag")
+    }
+    guard type == 14 else {
+      throw damaged(
+        element, "\(at) does not hold a variable: inner tag type 0x\(String(type, radix: 16))")
+    }
+    let count = Int(count32)
+    let end = 8 + count
+    guard end <= inflated.count,
+      end == inflated.count
+        || (roundUp8(end) == inflated.count && inner.allZero(end..<inflated.count))
+    else {
+      throw damaged(
+        element,
+        "\(at) inflates to \(inflated.count) bytes, but its miMATRIX claims \(count) + 8")
+    }
+    let summary = try matrix(
+      inner, 8..<end, depth: 0, place: Place(element: element, inflated: true))
+    return summary.entry(offset: element, compressed: true)
+  }
+
+  // MARK: - miMATRIX contents
+
+  /// Where a position lies, for messages.
+  struct Place {
+    /// The file offset of the top-level element.
+    let element: Int
+    /// Whether positions count in the inflated data of a compressed element.
+    let inflated: Bool
+
+    /// A position in words.
+    func at(_ position: Int) -> String {
+      inflated
+        ? "byte \(position) of the data inflated from the compressed element at offset \(element)"
+        : "offset \(position)"
+    }
+  }
+
+  /// A data element's tag.
+  struct Tag {
+    /// The `mi*` data type.
+    let type: UInt32
+    /// The number of data bytes.
+    let count: Int
+    /// Where the data starts.
+    let data: Int
+    /// Where the next element starts (after padding).
+    let next: Int
+    /// Where the tag starts.
+    let start: Int
+  }
+
+  /// What a checked `miMATRIX` holds.
+  struct Summary {
+    var name: String
+    var classCode: Int
+    var isComplex: Bool
+    var isLogical: Bool
+    var dimensions: [Int]
+    var fields: [String]
+
+    /// The top-level entry for this matrix.
+    func entry(offset: Int, compressed: Bool) -> LayoutEntry {
+      LayoutEntry(
+        name: name, offset: offset, matClass: MatClass(code: classCode, logical: isLogical),
+        dimensions: dimensions, isComplex: isComplex, isCompressed: compressed, fields: fields)
+    }
+  }
+
+  /// Bytes per element of the numeric `mi*` storage types, and of the text types.
+  static func elementSize(_ type: UInt32) -> Int? {
+    switch type {
+    case 1, 2: return 1  // miINT8, miUINT8
+    case 3, 4: return 2  // miINT16, miUINT16
+    case 5, 6, 7: return 4  // miINT32, miUINT32, miSINGLE
+    case 9, 12, 13: return 8  // miDOUBLE, miINT64, miUINT64
+    case 16: return 1  // miUTF8
+    case 17: return 2  // miUTF16
+    case 18: return 4  // miUTF32
+    default: return nil
+    }
+  }
+
+  /// The MAT name of an `mi*` type, for messages.
+  static func typeName(_ type: UInt32) -> String {
+    let names: [UInt32: String] = [
+      1: "miINT8", 2: "miUINT8", 3: "miINT16", 4: "miUINT16", 5: "miINT32", 6: "miUINT32",
+      7: "miSINGLE", 9: "miDOUBLE", 12: "miINT64", 13: "miUINT64", 14: "miMATRIX",
+      15: "miCOMPRESSED", 16: "miUTF8", 17: "miUTF16", 18: "miUTF32",
+    ]
+    return names[type] ?? "type \(type)"
+  }
+
+  /// Reads the tag at `pos`, which must lie with its data inside `pos..<end`.
+  ///
+  /// Handles the small-element form (byte count in the upper 16 bits of the first
+  /// word, data in the next 4 bytes).
+  func tag(_ b: Bytes, at pos: Int, end: Int, place: Place) throws(MatFileError) -> Tag {
+    guard end - pos >= 8, let first = b.u32(pos) else {
+      throw damaged(
+        place.element, "a data element at \(place.at(pos)) is cut short (\(end - pos) bytes left)")
+    }
+    if first >> 16 != 0 {
+      let count = Int(first >> 16)
+      guard count <= 4 else {
+        throw damaged(
+          place.element,
+          "the small data element at \(place.at(pos)) claims \(count) bytes; at most 4 fit")
+      }
+      return Tag(type: first & 0xFFFF, count: count, data: pos + 4, next: pos + 8, start: pos)
+    }
+    guard let count32 = b.u32(pos + 4) else {
+      throw damaged(place.element, "the tag at \(place.at(pos)) is cut short")
+    }
+    let count = Int(count32)
+    let data = pos + 8
+    guard count <= end - data else {
+      throw damaged(
+        place.element,
+        "the \(Self.typeName(first)) element at \(place.at(pos)) claims \(count) bytes,"
+          + " but its variable has only \(end - data) left")
+    }
+    let padded = roundUp8(data + count) ?? end
+    return Tag(type: first, count: count, data: data, next: min(padded, end), start: pos)
+  }
+
+  /// Checks an `miMATRIX` element's contents in `range` and returns what it holds.
+  ///
+  /// Array flags, dimensions and name come first; then, by class: the real part (and
+  /// imaginary part if complex) with exactly product(dims) × element size bytes for
+  /// its storage type; sparse index arrays; the cells or struct fields, recursively to
+  /// ``MatLimits/maxDepth``; for function handles and opaque objects only the
+  /// bounds of their sub-elements. Nothing may follow the last sub-element.
+  func matrix(
+    _ b: Bytes, _ range: Range<Int>, depth: Int, place: Place
+  ) throws(MatFileError) -> Summary {
+    let what = "the variable at \(place.at(range.lowerBound - 8))"
+    if range.isEmpty {
+      // An empty miMATRIX stands for an empty array (e.g. an empty cell element).
+      return Summary(
+        name: "", classCode: 0, isComplex: false, isLogical: false, dimensions: [0, 0],
+        fields: [])
+    }
+    guard depth <= limits.maxDepth else {
+      throw damaged(
+        place.element, "\(what) nests cells or structs deeper than \(limits.maxDepth) levels")
+    }
+    let end = range.upperBound
+    let flagsTag = try tag(b, at: range.lowerBound, end: end, place: place)
+    guard flagsTag.type == 6, flagsTag.count == 8, let flags = b.u32(flagsTag.data),
+      let nzmax = b.u32(flagsTag.data + 4)
+    else {
+      throw damaged(place.element, "\(what) does not start with 8 bytes of miUINT32 array flags")
+    }
+    let classCode = Int(flags & 0xFF)
+    let isComplex = flags & 0x0800 != 0
+    let isLogical = flags & 0x0200 != 0
+    var pos = flagsTag.next
+
+    switch classCode {
+    case 1...15:
+      break
+    case 16, 17:
+      // Function handles and MATLAB objects: only bounds, recursing into matrices.
+      var name = ""
+      while pos < end {
+        let t = try tag(b, at: pos, end: end, place: place)
+        if t.type == 14 {
+          _ = try matrix(b, t.data..<(t.data + t.count), depth: depth + 1, place: place)
+        } else if t.type == 1 && name.isEmpty {
+          name = b.string(t.data..<(t.data + t.count))
+        }
+        pos = t.next
+      }
+      return Summary(
+        name: name, classCode: classCode, isComplex: false, isLogical: false,
+        dimensions: [], fields: [])
+    default:
+      throw damaged(place.element, "\(what) has an unknown array class \(classCode)")
+    }
+
+    // Dimensions: miINT32, at least two, none negative.
+    let dimsTag = try tag(b, at: pos, end: end, place: place)
+    guard dimsTag.type == 5, dimsTag.count % 4 == 0, dimsTag.count >= 8 else {
+      throw damaged(place.element, "\(what) has no valid miINT32 dimensions")
+    }
+    var dimensions: [Int] = []
+    for i in stride(from: 0, to: dimsTag.count, by: 4) {
+      dimensions.append(Int(b.i32(dimsTag.data + i) ?? -1))
+    }
+    guard dimensions.allSatisfy({ $0 >= 0 }) else {
+      throw damaged(place.element, "\(what) has negative dimensions \(dimensionText(dimensions))")
+    }
+    pos = dimsTag.next
+
+    // Name: miINT8 (small form for up to 4 characters).
+    let nameTag = try tag(b, at: pos, end: end, place: place)
+    guard nameTag.type == 1 else {
+      throw damaged(place.element, "\(what) has no miINT8 array name")
+    }
+    let name = b.string(nameTag.data..<(nameTag.data + nameTag.count))
+    let described =
+      name.isEmpty ? what : "variable '\(name)' (at \(place.at(range.lowerBound - 8)))"
+    pos = nameTag.next
+
+    guard let count = checkedProduct(dimensions) else {
+      throw damaged(
+        place.element, "\(described) has dimensions \(dimensionText(dimensions)) that overflow")
+    }
+    var fields: [String] = []
+
+    switch classCode {
+    case 6...15, 4:
+      // Numeric, logical (uint8 + flag) and char: real part, then imaginary if complex.
+      let parts = isComplex ? ["real", "imaginary"] : ["real"]
+      for part in parts {
+        if pos == end && count == 0 && part == "real" { break }
+        let t = try tag(b, at: pos, end: end, place: place)
+        let allowed: Set<UInt32> =
+          classCode == 4 ? [1, 2, 3, 4, 5, 6, 16, 17, 18] : [1, 2, 3, 4, 5, 6, 7, 9, 12, 13]
+        guard allowed.contains(t.type), let size = Self.elementSize(t.type) else {
+          throw damaged(
+            place.element,
+            "\(described) stores its \(part) part as \(Self.typeName(t.type)),"
+              + " which class \(MatClass(code: classCode, logical: isLogical).rawValue) cannot use")
+        }
+        if t.type != 16 {
+          let needed = count.multipliedReportingOverflow(by: size)
+          guard !needed.overflow, needed.partialValue == t.count else {
+            throw damaged(
+              place.element,
+              "\(described) has dimensions \(dimensionText(dimensions)), which need"
+                + " \(needed.overflow ? "more than \(Int.max)" : String(needed.partialValue))"
+                + " bytes of \(Self.typeName(t.type)) for its \(part) part, but it holds \(t.count)"
+            )
+          }
+        }
+        pos = t.next
+      }
+    case 5:
+      // Sparse: ir (row indices), jc (column starts), pr (values), pi if complex.
+      guard dimensions.count == 2 else {
+        throw damaged(place.element, "\(described) is sparse with \(dimensions.count) dimensions")
+      }
+      let ir = try tag(b, at: pos, end: end, place: place)
+      guard ir.type == 5 || ir.type == 6, ir.count % 4 == 0 else {
+        throw damaged(place.element, "\(described) has no valid sparse row indices")
+      }
+      pos = ir.next
+      let jc = try tag(b, at: pos, end: end, place: place)
+      let columnsPlusOne = dimensions[1].addingReportingOverflow(1)
+      guard jc.type == 5 || jc.type == 6, !columnsPlusOne.overflow,
+        jc.count == columnsPlusOne.partialValue * 4
+      else {
+        throw damaged(place.element, "\(described) has no valid sparse column starts")
+      }
+      pos = jc.next
+      let maxValues = max(ir.count / 4, Int(nzmax))
+      for part in isComplex ? ["real", "imaginary"] : ["real"] {
+        let t = try tag(b, at: pos, end: end, place: place)
+        guard let size = Self.elementSize(t.type), t.type < 14, t.count % size == 0,
+          t.count / size <= maxValues
+        else {
+          throw damaged(place.element, "\(described) has an invalid sparse \(part) part")
+        }
+        pos = t.next
+      }
+    case 1:
+      // Cell: one miMATRIX per element.
+      var index = 0
+      while index < count {
+        let t = try tag(b, at: pos, end: end, place: place)
+        guard t.type == 14 else {
+          throw damaged(
+            place.element, "cell \(index + 1) of \(described) is not an miMATRIX element")
+        }
+        _ = try matrix(b, t.data..<(t.data + t.count), depth: depth + 1, place: place)
+        pos = t.next
+        index += 1
+      }
+    case 2, 3:
+      // Struct (object: class name first): field name length, names, then
+      // product(dims) × nfields miMATRIX elements.
+      if classCode == 3 {
+        let classTag = try tag(b, at: pos, end: end, place: place)
+        guard classTag.type == 1 else {
+          throw damaged(place.element, "\(described) has no miINT8 class name")
+        }
+        pos = classTag.next
+      }
+      let lengthTag = try tag(b, at: pos, end: end, place: place)
+      guard lengthTag.type == 5, lengthTag.count == 4, let length32 = b.i32(lengthTag.data),
+        length32 >= 0
+      else {
+        throw damaged(place.element, "\(described) has no valid field name length")
+      }
+      let length = Int(length32)
+      pos = lengthTag.next
+      let namesTag = try tag(b, at: pos, end: end, place: place)
+      guard namesTag.type == 1, length > 0 ? namesTag.count % length == 0 : namesTag.count == 0
+      else {
+        throw damaged(place.element, "\(described) has no valid miINT8 field names")
+      }
+      let fieldCount = length > 0 ? namesTag.count / length : 0
+      for i in 0..<fieldCount {
+        let start = namesTag.data + i * length
+        fields.append(b.string(start..<(start + length)))
+      }
+      pos = namesTag.next
+      guard let values = checkedProduct([count, fieldCount]) else {
+        throw damaged(place.element, "\(described) has too many struct elements")
+      }
+      var index = 0
+      while index < values {
+        let t = try tag(b, at: pos, end: end, place: place)
+        guard t.type == 14 else {
+          throw damaged(
+            place.element,
+            "field '\(fields[index % max(fieldCount, 1)])' of \(described)"
+              + " is not an miMATRIX element")
+        }
+        _ = try matrix(b, t.data..<(t.data + t.count), depth: depth + 1, place: place)
+        pos = t.next
+        index += 1
+      }
+    default:
+      break
+    }
+
+    guard pos == end else {
+      throw damaged(
+        place.element,
+        "\(described) has \(end - pos) unexpected bytes after its last data element,"
+          + " at \(place.at(pos))")
+    }
+    return Summary(
+      name: name, classCode: classCode, isComplex: isComplex, isLogical: isLogical,
+      dimensions: dimensions, fields: fields)
+  }
+
+  // MARK: - Helpers
+
+  /// Refuses two top-level variables with the same name (matio would read the first).
+  private func checkUniqueNames(_ entries: [LayoutEntry]) throws(MatFileError) {
+    var seen: [String: Int] = [:]
+    for entry in entries where !entry.name.isEmpty {
+      if let earlier = seen[entry.name] {
+        throw damaged(
+          entry.offset,
+          "two variables are named '\(entry.name)' (offsets \(earlier) and \(entry.offset))")
+      }
+      seen[entry.name] = entry.offset
+    }
+  }
+
+  /// A `.damaged` error for this file.
+  private func damaged(_ offset: Int, _ problem: String) -> MatFileError {
+    .damaged(file: file, offset: offset, problem: problem)
+  }
+}
