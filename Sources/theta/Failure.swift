@@ -1,0 +1,62 @@
+import ArgumentParser
+import Conversion
+import Datasets
+import Foundation
+import Inference
+import MatFile
+import ModelFormat
+import SafeFile
+
+/// Exit codes, listed in `theta --help`.
+enum Exit {
+  /// Bad or damaged input (sysexits `EX_DATAERR`).
+  static let badInput: Int32 = 65
+  /// The output exists or would overwrite an input (`EX_CANTCREAT`).
+  static let cannotCreate: Int32 = 73
+  /// A file could not be read or written (`EX_IOERR`).
+  static let io: Int32 = 74
+}
+
+/// Prints `theta: <message>` to stderr.
+func warn(_ message: String) {
+  FileHandle.standardError.write(Data(("theta: " + message + "\n").utf8))
+}
+
+/// Runs `body`; a library error becomes one line on stderr and the matching exit code.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let e as ExitCode {
+    throw e
+  } catch let e as ValidationError {
+    throw e
+  } catch {
+    warn("\(error)")
+    throw ExitCode(exitCode(for: error))
+  }
+}
+
+private func exitCode(for error: any Error) -> Int32 {
+  func safe(_ e: SafeFileError) -> Int32 {
+    switch e {
+    case .exists, .wouldOverwriteInput: Exit.cannotCreate
+    case .system, .tooLarge: Exit.io
+    }
+  }
+  switch error {
+  case let e as SafeFileError: return safe(e)
+  case let ModelFormatError.io(e): return safe(e)
+  case let ConversionError.io(e): return safe(e)
+  default: return Exit.badInput
+  }
+}
+
+/// Parses `400,25,10` into sizes.
+func parseList(_ text: String, option: String) throws -> [Int] {
+  let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+  let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+  guard values.count == parts.count, !values.isEmpty else {
+    throw ValidationError("\(option) \(text): expected whole numbers separated by commas, e.g. 400,25,10.")
+  }
+  return values
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+
+@main
+struct Theta: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "theta",
+    abstract: "Convert, inspect, verify and run the course's sigmoid networks (ex4: 400-25-10).",
+    discussion: """
+      A .theta file holds one network: the weight matrices Theta1 … ThetaN (bias in \
+      column 0, stored row-major) with typed metadata and checksums. See Docs/FORMAT.md.
+
+      Typical use:
+        theta convert ex4weights.mat model.theta
+        theta inspect model.theta
+        theta predict model.theta digits.mat
+
+      Exit codes:
+        0   success
+        64  usage error (bad options or arguments)
+        65  bad or damaged input (a model, MAT or CSV file that is refused)
+        73  output exists (pass --force) or would overwrite an input
+        74  I/O error (a file cannot be read or written)
+      """,
+    version: "0.1.0",
+    subcommands: [Convert.self, Inspect.self, Verify.self, Predict.self]
+  )
+}
