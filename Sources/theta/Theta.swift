@@ -22,6 +22,8 @@ struct Theta: ParsableCommand {
         74  I/O error (a file cannot be read or written)
       """,
     version: "0.1.0",
-    subcommands: [Convert.self, Inspect.self, Verify.self, Predict.self]
+    subcommands: [
+      Convert.self, Inspect.self, Verify.self, Predict.self, Train.self, Cost.self, CheckGradients.self,
+    ]
   )
 }

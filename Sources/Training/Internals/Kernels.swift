@@ -1,0 +1,215 @@
+import Dispatch
+import Inference
+import LinearAlgebra
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The element-wise loops of the cost function and the optimisers, over raw
+/// buffers (no bounds checks), split over the cores when the arrays are large.
+///
+/// Sums are split into a fixed number of chunks whatever the number of cores,
+/// and the partial sums added in chunk order, so a result does not depend on
+/// the machine.
+enum Kernels {
+  /// Chunks of a large loop; fixed so that sums are reproducible.
+  static let chunks = 4
+  /// Below this many elements a loop runs on the calling thread.
+  static let parallelThreshold = 32_768
+
+  /// Runs `body(range)` over `0 ..< count`, in ``chunks`` pieces on the worker
+  /// threads when `count` reaches ``parallelThreshold``, else in one piece.
+  static func forEachChunk(_ count: Int, _ body: (Range<Int>, Int) -> Void) {
+    if count < parallelThreshold {
+      body(0..<count, 0)
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      nonisolated(unsafe) let work = body
+      DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let lo = count * c / chunks
+        let hi = count * (c + 1) / chunks
+        work(lo..<hi, c)
+      }
+    }
+  }
+
+  /// `Σ body(range)` over the chunks of ``forEachChunk(_:_:)``, added in chunk order.
+  static func sum(_ count: Int, _ body: (Range<Int>) -> Double) -> Double {
+    if count < parallelThreshold { return body(0..<count) }
+    var partial = [Double](repeating: 0, count: chunks)
+    partial.withUnsafeMutableBufferPointer { out in
+      nonisolated(unsafe) let out = out
+      forEachChunk(count) { range, c in out[c] = body(range) }
+    }
+    return partial.reduce(0, +)
+  }
+
+  /// `a = σ(z)` element by element, through Inference's vectorised
+  /// `applySigmoid` (within 2.5 ulp of the seed's `1 / (1 + exp(-z))`);
+  /// `a` takes `z`'s shape and layout, and keeps its storage when it has them.
+  static func sigmoid(_ z: Matrix, into a: inout Matrix) {
+    if a.rows == z.rows && a.columns == z.columns && a.layout == z.layout {
+      let zs = z.storage
+      a.withUnsafeMutableStorage { dst in
+        zs.withUnsafeBufferPointer { src in
+          guard let d = dst.baseAddress, let s = src.baseAddress else { return }
+          d.update(from: s, count: src.count)
+        }
+      }
+    } else {
+      a = z
+    }
+    applySigmoid(&a)
+  }
+
+  /// `out = x + alpha·y` element by element into a matrix of as many elements.
+  static func axpy(_ x: [Double], _ alpha: Double, _ y: [Double], into out: inout Matrix) {
+    out.withUnsafeMutableStorage { o in
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeBufferPointer { y in
+          nonisolated(unsafe) let (xp, yp, op) = (x, y, o)
+          forEachChunk(op.count) { range, _ in
+            for i in range { op[i] = xp[i] + alpha * yp[i] }
+          }
+        }
+      }
+    }
+  }
+
+  /// `out[i] = x[i] + alpha·y[i]` (numpy's `x + alpha * y`).
+  static func axpy(_ x: [Double], _ alpha: Double, _ y: [Double], into out: inout [Double]) {
+    if out.count != x.count { out = [Double](repeating: 0, count: x.count) }
+    x.withUnsafeBufferPointer { x in
+      y.withUnsafeBufferPointer { y in
+        out.withUnsafeMutableBufferPointer { o in
+          nonisolated(unsafe) let (xp, yp, op) = (x, y, o)
+          forEachChunk(xp.count) { range, _ in
+            for i in range { op[i] = xp[i] + alpha * yp[i] }
+          }
+        }
+      }
+    }
+  }
+
+  /// `Σ a[i]·b[i]`.
+  static func dot(_ a: [Double], _ b: [Double]) -> Double {
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        nonisolated(unsafe) let (ap, bp) = (a, b)
+        return sum(ap.count) { range in
+          var s = 0.0
+          for i in range { s += ap[i] * bp[i] }
+          return s
+        }
+      }
+    }
+  }
+
+  /// `Σᵢₖ` of the cross-entropy terms over `m × k` column-major outputs `a = σ(z)`:
+  /// `−log a` where the target lights the unit, `−log(1 − a)` elsewhere; where
+  /// `a` is exactly 0 or 1 (or `z < −700`) the exact softplus of `z` instead
+  /// (see ``CostFunction``).
+  static func crossEntropy(_ a: [Double], _ z: [Double], targets: [Int], m: Int, k: Int) -> Double {
+    a.withUnsafeBufferPointer { a in
+      z.withUnsafeBufferPointer { z in
+        targets.withUnsafeBufferPointer { t in
+          nonisolated(unsafe) let (ap, zp, tp) = (a, z, t)
+          return sum(m * k) { range in
+            // Neumaier's compensated sum of the chunk.
+            var s = 0.0
+            var c = 0.0
+            for idx in range {
+              let i = idx % m
+              let j = idx / m
+              let v = ap[idx]
+              let term: Double
+              if tp[i] == j {
+                // The vectorised sigmoid stops at e^−709, so below z = −700 use the
+                // exact −log σ(z) = log(1 + e^−z) (equal to the seed's −log a to rounding).
+                term = v > 0 && zp[idx] > -700 ? -log(v) : softplus(-zp[idx])
+              } else {
+                term = v < 1 ? -log(1 - v) : softplus(zp[idx])
+              }
+              let u = s + term
+              c += abs(s) >= abs(term) ? (s - u) + term : (term - u) + s
+              s = u
+            }
+            return s + c
+          }
+        }
+      }
+    }
+  }
+
+  /// `δ = a − Y` for `m × k` column-major outputs with one-hot targets.
+  static func outputDelta(_ a: [Double], targets: [Int], m: Int, into delta: inout [Double]) {
+    if delta.count != a.count { delta = [Double](repeating: 0, count: a.count) }
+    delta.withUnsafeMutableBufferPointer { d in
+      a.withUnsafeBufferPointer { a in
+        for i in 0..<a.count { d[i] = a[i] }
+        for i in 0..<m { d[i + targets[i] * m] -= 1 }
+      }
+    }
+  }
+
+  /// `t[i] = t[i]·(a[i]·(1 − a[i]))`: the seed's `np.multiply(δ·Θ, np.multiply(A, 1 - A))`.
+  static func multiplySigmoidGradient(_ t: inout Matrix, activations: Matrix) {
+    let a = activations.storage
+    t.withUnsafeMutableStorage { t in
+      a.withUnsafeBufferPointer { a in
+        nonisolated(unsafe) let (tp, ap) = (t, a)
+        forEachChunk(tp.count) { range, _ in
+          for i in range { tp[i] = tp[i] * (ap[i] * (1 - ap[i])) }
+        }
+      }
+    }
+  }
+
+  /// Column sums of an `m × r` column-major matrix, each in row order (the seed's
+  /// per-example accumulation order).
+  static func columnSums(_ d: [Double], rows m: Int, columns r: Int) -> [Double] {
+    d.withUnsafeBufferPointer { d in
+      (0..<r).map { j in
+        var s = 0.0
+        for i in 0..<m { s += d[j * m + i] }
+        return s
+      }
+    }
+  }
+}
+
+extension Kernels {
+  /// One matrix's block of the gradient, in the seed's arithmetic:
+  /// `g[j, 0] = bias[j]/m`, `g[j, 1 + k] = product[j, k]/m + (λ·θ[j, 1 + k])/m`.
+  static func gradientBlock(
+    _ g: inout [Double], base: Int, rows r: Int, columns c: Int, bias: [Double], product: [Double],
+    parameters: [Double], lambda: Double, examples mm: Double
+  ) {
+    let n = c - 1
+    g.withUnsafeMutableBufferPointer { g in
+      product.withUnsafeBufferPointer { prod in
+        parameters.withUnsafeBufferPointer { p in
+          for j in 0..<r {
+            g[base + j * c] = bias[j] / mm
+            for k in 0..<n {
+              let index = base + j * c + 1 + k
+              g[index] = prod[j * n + k] / mm + (lambda * p[index]) / mm
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// `log(1 + eᵗ)` without overflow: `max(t, 0) + log1p(e^{−|t|})`.
+///
+/// The corresponding C functions are `exp` and `log1p` (glibc).
+@inline(__always)
+func softplus(_ t: Double) -> Double {
+  max(t, 0) + log1p(exp(-abs(t)))
+}
