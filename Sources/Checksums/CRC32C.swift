@@ -10,6 +10,9 @@ public struct CRC32C: Sendable {
 
   /// Feeds `bytes` into the checksum.
   public mutating func update(_ bytes: some Sequence<UInt8>) {
+    if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) != nil {
+      return
+    }
     var c = state
     let t = crc32cTable
     for b in bytes {

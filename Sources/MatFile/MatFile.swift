@@ -43,6 +43,7 @@ public final class MatFile {
     let head = try source.read(offset: 0, count: min(size, 1024))
     let detected = try check.detect(head: head, size: size)
     let layout: MatLayout
+    var image: [UInt8]? = nil
     switch detected {
     case .v73:
       layout = try check.checkV73(head: head, size: size)
@@ -53,12 +54,17 @@ public final class MatFile {
       let data = size <= head.count ? head : try source.read(offset: 0, count: size)
       guard data.count == size else { throw .fileChanged(file: path) }
       if case .v5(let bigEndian) = detected {
-        layout = try check.checkV5(data, bigEndian: bigEndian)
+        layout = try check.checkV5(data, bigEndian: bigEndian, image: &image)
       } else {
         layout = try check.checkV4(data)
       }
     }
-    let handle = try MatioHandle.open(path: path, file: path, expected: layout.version)
+    let handle: MatioHandle
+    if let image {
+      handle = try MatioHandle.open(image: image, file: path, expected: layout.version)
+    } else {
+      handle = try MatioHandle.open(path: path, file: path, expected: layout.version)
+    }
     guard FileIdentity.current(path: path) == source.identity else {
       throw .fileChanged(file: path)
     }

@@ -132,6 +132,35 @@ final class MatioHandle {
   ///
   /// matio 1.5.23 returns a handle even when HDF5 fails to open a v7.3 file; any error
   /// logged during the open is therefore treated as failure.
+  /// Opens an in-memory MAT image (see `StructureCheck.checkV5(_:bigEndian:image:)`)
+  /// through an anonymous file (`memfd_create`), so matio reads exactly these bytes.
+  static func open(
+    image: [UInt8], file: String, expected: MatVersion
+  ) throws(MatFileError) -> MatioHandle {
+    let fd = CMatio_memfd("theta-mat")
+    guard fd >= 0 else {
+      throw .matio(file: file, call: "memfd_create", message: String(cString: strerror(errno)))
+    }
+    defer { close(fd) }
+    var written = 0
+    let failed = image.withUnsafeBytes { raw -> Bool in
+      while written < raw.count {
+        let n = write(fd, raw.baseAddress! + written, raw.count - written)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return true
+        }
+        written += n
+      }
+      return false
+    }
+    if failed {
+      throw .matio(file: file, call: "write", message: String(cString: strerror(errno)))
+    }
+    // matio opens its own FILE*; the anonymous file lives as long as that is open.
+    return try open(path: "/proc/self/fd/\(fd)", file: file, expected: expected)
+  }
+
   static func open(
     path: String, file: String, expected: MatVersion
   ) throws(MatFileError) -> MatioHandle {

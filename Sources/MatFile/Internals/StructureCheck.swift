@@ -241,8 +241,20 @@ struct StructureCheck {
   /// exactly their bytes; every matrix is checked down to its data sub-elements. After
   /// the last element only up to 7 zero bytes of padding may follow.
   func checkV5(_ data: [UInt8], bigEndian: Bool) throws(MatFileError) -> MatLayout {
+    var image: [UInt8]? = nil
+    return try checkV5(data, bigEndian: bigEndian, image: &image)
+  }
+
+  /// Checks a v5 file and, when it holds compressed elements, builds `image`: the same
+  /// file with every compressed element replaced by its verified, inflated `miMATRIX`
+  /// (padded to 8 bytes). matio then reads only bytes that passed these checks, and
+  /// inflates nothing a second time.
+  func checkV5(
+    _ data: [UInt8], bigEndian: Bool, image: inout [UInt8]?
+  ) throws(MatFileError) -> MatLayout {
     let bytes = Bytes(data: data, bigEndian: bigEndian)
     var entries: [LayoutEntry] = []
+    var pieces: [(range: Range<Int>?, inflated: [UInt8]?)] = []
     var pos = 128
     while pos < data.count {
       let remaining = data.count - pos
@@ -274,6 +286,7 @@ struct StructureCheck {
         let summary = try matrix(
           bytes, start..<end, depth: 0, place: Place(element: pos, inflated: false))
         entry = summary.entry(offset: pos, compressed: false)
+        pieces.append((pos..<end, nil))
         guard let padded = roundUp8(end) else { throw damaged(pos, "element size overflows") }
         if padded <= data.count {
           pos = padded
@@ -294,11 +307,21 @@ struct StructureCheck {
           throw inflateError(failure, element: pos, count: count)
         }
         entry = try compressedMatrix(inflated, bigEndian: bigEndian, element: pos)
+        pieces.append((nil, inflated))
         pos = end
       }
       entries.append(entry)
     }
     try checkUniqueNames(entries)
+    if pieces.contains(where: { $0.inflated != nil }) {
+      var out = Array(data[0..<128])
+      out.reserveCapacity(pieces.reduce(128) { $0 + ($1.range?.count ?? $1.inflated!.count) + 8 })
+      for piece in pieces {
+        if let r = piece.range { out.append(contentsOf: data[r]) } else { out.append(contentsOf: piece.inflated!) }
+        while out.count % 8 != 0 { out.append(0) }
+      }
+      image = out
+    }
     return MatLayout(
       version: .v5, headerText: Self.headerText(data), bigEndian: bigEndian, entries: entries)
   }
