@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The whole content of the file at `path`.
+///
+/// The corresponding C functions are `open` (`O_RDONLY | O_CLOEXEC`), `fstat`
+/// (to size the buffer of a regular file) and `read`, retried on `EINTR`;
+/// pipes and character devices are read until end of file.
+///
+/// - Throws: ``DatasetError/cannotRead(file:reason:)`` with `strerror`'s text.
+func readFile(_ path: String) throws(DatasetError) -> [UInt8] {
+  var fd: Int32
+  repeat {
+    fd = open(path, O_RDONLY | O_CLOEXEC)
+  } while fd < 0 && errno == EINTR
+  guard fd >= 0 else { throw .cannotRead(file: path, reason: systemError(errno)) }
+  defer { close(fd) }
+  var info = stat()
+  guard fstat(fd, &info) == 0 else { throw .cannotRead(file: path, reason: systemError(errno)) }
+  if (info.st_mode & S_IFMT) == S_IFDIR {
+    throw .cannotRead(file: path, reason: systemError(EISDIR))
+  }
+  var bytes: [UInt8] = []
+  var capacity = max(Int(info.st_size) + 1, 65_536)
+  var failure: Int32 = 0
+  while failure == 0 {
+    let start = bytes.count
+    bytes.reserveCapacity(capacity)
+    var appended = 0
+    bytes.append(contentsOf: repeatElement(0, count: capacity - start))
+    bytes.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      while start + appended < capacity {
+        let n = read(fd, base + start + appended, capacity - start - appended)
+        if n > 0 {
+          appended += n
+        } else if n == 0 {
+          return
+        } else if errno != EINTR {
+          failure = errno
+          return
+        }
+      }
+    }
+    bytes.removeLast(capacity - start - appended)
+    if start + appended < capacity { break }  // end of file before the buffer filled
+    capacity *= 2
+  }
+  guard failure == 0 else { throw .cannotRead(file: path, reason: systemError(failure)) }
+  return bytes
+}
+
+/// `strerror(code)`, e.g. "No such file or directory".
+func systemError(_ code: Int32) -> String {
+  guard let text = strerror(code) else { return "error \(code)" }
+  return String(cString: text)
+}
