@@ -22,7 +22,13 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(
+      name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+    .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(
+      name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
 
     // MARK: - Libraries
     /// CRC-32C and SHA-256, pure Swift.
@@ -38,9 +44,19 @@ let package = Package(
     /// Training as in the seed: cost, backpropagation, gradient checking, CG and L-BFGS.
     .target(name: "Training", dependencies: ["LinearAlgebra", "ModelFormat", "Inference", "Checksums"]),
     /// MAT files (v4, v5, v7.3) through libmatio, with structural checks matio lacks.
-    .target(name: "MatFile", dependencies: ["CMatio", "CZlib"]),
+    .target(name: "MatFile", dependencies: ["CMatio", "CZlib", "CDeflate"]),
     /// Example matrices (X, y) from MAT and CSV files.
     .target(name: "Datasets", dependencies: ["MatFile", "LinearAlgebra"]),
+    /// PNG pictures through libpng's simplified API; the only importer of CPNG.
+    .target(name: "PNGImage", dependencies: ["CPNG", "SafeFile"]),
+    /// Digit grids, hidden units and training curves drawn as pictures.
+    .target(name: "Rendering", dependencies: ["PNGImage", "ModelFormat", "Inference", "LinearAlgebra"]),
+    /// HDF5 files through libhdf5; the only importer of CHDF5.
+    .target(name: "HDF5File", dependencies: ["CHDF5"]),
+    /// Exports and imports: HDF5, CSV, MAT, safetensors, ONNX.
+    .target(
+      name: "Exchange",
+      dependencies: ["ModelFormat", "HDF5File", "MatFile", "Checksums", "SafeFile", "CMatio"]),
     /// Course weight files to Theta models and back.
     .target(name: "Conversion", dependencies: ["MatFile", "ModelFormat", "Checksums", "SafeFile"]),
 
@@ -49,7 +65,7 @@ let package = Package(
       name: "theta",
       dependencies: [
         "ModelFormat", "Inference", "MatFile", "Datasets", "Conversion", "Checksums", "SafeFile",
-        "Training",
+        "Training", "PNGImage", "Rendering", "HDF5File", "Exchange",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -64,6 +80,10 @@ let package = Package(
     .testTarget(
       name: "TrainingTests",
       dependencies: ["Training", "LinearAlgebra", "ModelFormat", "Datasets", "TestSupport"]),
+    .testTarget(
+      name: "RenderingTests", dependencies: ["Rendering", "PNGImage", "ModelFormat", "TestSupport"]),
+    .testTarget(
+      name: "ExchangeTests", dependencies: ["Exchange", "HDF5File", "ModelFormat", "TestSupport"]),
     .testTarget(name: "MatFileTests", dependencies: ["MatFile", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(
