@@ -1,5 +1,6 @@
 import ArgumentParser
 import Conversion
+import Exchange
 import ModelFormat
 import SafeFile
 
@@ -92,6 +93,21 @@ extension Theta {
       options.userMetadata = meta.map { m in
         let eq = m.firstIndex(of: "=")!
         return (String(m[..<eq]), String(m[m.index(after: eq)...]))
+      }
+      // HDF5, CSV, safetensors and ONNX exports (Docs/EXCHANGE.md); everything else is MAT.
+      if !input.lowercased().hasSuffix(".mat"), let format = Exchange.detectFormat(path: input),
+        [.hdf5, .csv, .safetensors, .onnx].contains(format)
+      {
+        guard variables.isEmpty, unrolled == nil, labels == nil, inputShape == nil, meta.isEmpty else {
+          throw ValidationError("--var, --unrolled, --labels, --input-shape and --meta apply to MAT input only.")
+        }
+        try reportingErrors {
+          try SafeFile.checkOutput(output, inputs: [input], force: force)
+          var model = try Exchange.importModel(path: input)
+          if DType(name: dtype) == .float32 { model.dtype = .float32 }  // else keep the file's dtype
+          try ModelFile.write(model, to: output, overwrite: force)
+        }
+        return
       }
       try reportingErrors {
         try SafeFile.checkOutput(output, inputs: [input], force: force)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exchange
 import Foundation
 import MatFile
 import ModelFormat
@@ -27,6 +28,11 @@ extension Theta {
         let head = try SafeFile.read(file, limit: 1 << 34).prefix(8)
         if Array(head) == ModelFile.magic {
           let report = ModelReport(try ModelFile.inspect(path: file), file: file)
+          print(json ? try encodeJSON(report) : report.text)
+        } else if !file.lowercased().hasSuffix(".mat"), let format = Exchange.detectFormat(path: file),
+          format == .hdf5 || format == .safetensors
+        {
+          let report = try Exchange.inspect(path: file)
           print(json ? try encodeJSON(report) : report.text)
         } else {
           let report = MatReport(try MatFile(path: file), file: file)

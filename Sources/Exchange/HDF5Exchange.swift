@@ -1,0 +1,194 @@
+import HDF5File
+import ModelFormat
+import SafeFile
+
+/// HDF5 exports: datasets `/Theta1` … (rows × columns, as h5py and `scipy.io.loadmat`
+/// show them) or, with `--layout keras`, Keras Dense weights under `model_weights/`;
+/// the metadata as typed attributes of the root group, with `theta.types` and
+/// `theta.format_version`.
+public enum HDF5Exchange {
+  /// The Keras layer name of layer `k` (1-based).
+  static func kerasLayer(_ k: Int) -> String { "dense_\(k)" }
+
+  static func write(_ model: ThetaModel, to path: String, keras: Bool, overwrite: Bool) throws(ExchangeError) {
+    let bytes: [UInt8]
+    do { bytes = try encode(model, name: path, keras: keras) } catch { throw .hdf5(file: path, message: error.description) }
+    do { try SafeFile.write(bytes, to: path, overwrite: overwrite) } catch { throw .io(error) }
+  }
+
+  /// The bytes of the HDF5 file for `model` (built in memory).
+  public static func encode(_ model: ThetaModel, name: String, keras: Bool) throws(HDF5Error) -> [UInt8] {
+    let f = try HDF5File(inMemory: name)
+    let type: HDF5FloatType = model.dtype == .float64 ? .float64 : .float32
+    if keras {
+      try f.createGroup("/model_weights")
+      let layers = model.weights.indices.map { kerasLayer($0 + 1) }
+      try f.setAttribute("layer_names", .strings(layers), on: "/model_weights")
+      try f.setAttribute("backend", .string("tensorflow"), on: "/model_weights")
+      try f.setAttribute("keras_version", .string("2.15.0"), on: "/model_weights")
+      for (w, layer) in zip(model.weights, layers) {
+        let g = "/model_weights/\(layer)"
+        try f.createGroup(g)
+        try f.createGroup("\(g)/\(layer)")
+        try f.setAttribute("weight_names", .strings(["\(layer)/kernel:0", "\(layer)/bias:0"]), on: g)
+        var kernel = [Double](repeating: 0, count: w.rows * (w.columns - 1))
+        for r in 0..<w.rows { for c in 1..<w.columns { kernel[(c - 1) * w.rows + r] = w[r, c] } }
+        try f.writeDataset("\(g)/\(layer)/kernel:0", dimensions: [w.columns - 1, w.rows], values: kernel, type: type)
+        try f.writeDataset("\(g)/\(layer)/bias:0", dimensions: [w.rows], values: (0..<w.rows).map { w[$0, 0] }, type: type)
+      }
+    } else {
+      for w in model.weights {
+        try f.writeDataset("/" + w.name, dimensions: [w.rows, w.columns], values: w.values, type: type)
+      }
+    }
+    let types = MetadataText.encode(model.metadata, dtype: model.dtype).last!.value
+    try f.setAttribute(MetadataText.formatKey, .string(FormatVersion.current.description))
+    try f.setAttribute(MetadataText.typesKey, .string(types))
+    for (key, value) in model.metadata { try f.setAttribute(key, attribute(value)) }
+    return try f.image()
+  }
+
+  static func attribute(_ value: MetadataValue) -> HDF5Attribute {
+    switch value {
+    case .bool(let b): .int8(b ? 1 : 0)
+    case .int(let v): .int(v)
+    case .float(let v): .double(v)
+    case .string(let s): .string(s)
+    case .intArray(let a) where !a.isEmpty: .ints(a)
+    case .floatArray(let a) where !a.isEmpty: .doubles(a)
+    case .stringArray(let a) where !a.isEmpty: .strings(a)
+    case .bytes(let b) where !b.isEmpty: .bytes(b)
+    default: .string(MetadataText.text(value))
+    }
+  }
+
+  static func metadataValue(_ a: HDF5Attribute, type: String, key: String) throws(ExchangeReason) -> MetadataValue {
+    switch (type, a) {
+    case ("bool", .int8(let v)) where v == 0 || v == 1: return .bool(v == 1)
+    case ("int", .int(let v)): return .int(v)
+    case ("float", .double(let v)): return .float(v)
+    case ("string", .string(let s)): return .string(s)
+    case ("int[]", .ints(let v)): return .intArray(v)
+    case ("float[]", .doubles(let v)): return .floatArray(v)
+    case ("string[]", .strings(let v)): return .stringArray(v)
+    case ("bytes", .bytes(let v)): return .bytes(v)
+    case (_, .string(let s)) where type != "string": return try MetadataText.value(s, type: type, key: key)
+    default: throw ExchangeReason("attribute \(key) does not hold a \(type)")
+    }
+  }
+
+  static func read(path: String) throws(ExchangeError) -> ThetaModel {
+    func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
+    let bytes: [UInt8]
+    do { bytes = try SafeFile.read(path) } catch { throw .io(error) }
+    do {
+      let f = try HDF5File(reading: path)
+      var weights: [WeightMatrix] = []
+      var dtypes = Set<HDF5FloatType>()
+      if f.kind(of: "/Theta1") == .dataset {
+        var k = 1
+        while f.kind(of: "/Theta\(k)") == .dataset {
+          let a = try f.readDataset("/Theta\(k)")
+          guard a.dimensions.count == 2, a.dimensions.allSatisfy({ $0 >= 1 }) else {
+            throw ExchangeReason("/Theta\(k) has shape \(a.dimensions), expected a matrix")
+          }
+          dtypes.insert(a.type)
+          weights.append(WeightMatrix(name: "Theta\(k)", rows: a.dimensions[0], columns: a.dimensions[1], values: a.values))
+          k += 1
+        }
+      } else if f.kind(of: "/model_weights") == .group {
+        let layerAttr = try f.attributes(of: "/model_weights").first { $0.name == "layer_names" }?.value
+        guard case .strings(let layers)? = layerAttr else { throw ExchangeReason("model_weights has no layer_names") }
+        for (i, layer) in layers.enumerated() {
+          let g = "/model_weights/\(layer)"
+          guard f.kind(of: g) == .group else { throw ExchangeReason("no group \(g)") }
+          guard case .strings(let names)? = try f.attributes(of: g).first(where: { $0.name == "weight_names" })?.value,
+            let kn = names.first(where: { $0.contains("kernel") }), let bn = names.first(where: { $0.contains("bias") })
+          else { throw ExchangeReason("\(g) has no kernel and bias in weight_names") }
+          guard f.kind(of: "\(g)/\(kn)") == .dataset, f.kind(of: "\(g)/\(bn)") == .dataset else {
+            throw ExchangeReason("missing dataset \(g)/\(kn) or \(g)/\(bn)")
+          }
+          let kernel = try f.readDataset("\(g)/\(kn)")
+          let bias = try f.readDataset("\(g)/\(bn)")
+          guard kernel.dimensions.count == 2, kernel.dimensions.allSatisfy({ $0 >= 1 }), bias.dimensions == [kernel.dimensions[1]] else {
+            throw ExchangeReason("\(layer): kernel \(kernel.dimensions) and bias \(bias.dimensions) do not match (in, out) and (out)")
+          }
+          dtypes.formUnion([kernel.type, bias.type])
+          let (inputs, outputs) = (kernel.dimensions[0], kernel.dimensions[1])
+          var values: [Double] = []
+          for r in 0..<outputs {
+            values.append(bias.values[r])
+            for c in 0..<inputs { values.append(kernel.values[c * outputs + r]) }
+          }
+          weights.append(WeightMatrix(name: "Theta\(i + 1)", rows: outputs, columns: inputs + 1, values: values))
+        }
+      } else {
+        throw ExchangeReason("no dataset /Theta1 and no Keras group /model_weights")
+      }
+      guard dtypes.count <= 1 else { throw ExchangeReason("datasets mix float64 and float32") }
+      let attrs = try f.attributes(of: "/")
+      var typed: (Metadata, DType?)? = nil
+      if case .string(let typesText)? = attrs.first(where: { $0.name == MetadataText.typesKey })?.value {
+        var meta = Metadata()
+        let parsed = try MetadataText.typeMap(typesText)
+        for (key, type) in parsed {
+          guard let a = attrs.first(where: { $0.name == key })?.value else { throw ExchangeReason("attribute \(key) is listed in theta.types but absent") }
+          meta[key] = try metadataValue(a, type: type, key: key)
+        }
+        typed = (meta, nil)
+      }
+      return try Exchange.assemble(
+        weights: weights, dtype: dtypes.first == .float32 ? .float32 : .float64, typed: typed, file: path,
+        format: .hdf5, fileBytes: bytes)
+    } catch let e as ExchangeReason {
+      throw fail(e.description)
+    } catch let e as HDF5Error {
+      throw fail(e.description)
+    } catch let e as ExchangeError {
+      throw e
+    } catch {
+      throw fail("\(error)")
+    }
+  }
+
+  static func inspect(path: String) throws(ExchangeError) -> ExchangeReport {
+    do {
+      let f = try HDF5File(reading: path)
+      var tensors: [ExchangeReport.Tensor] = []
+      var queue = ["/"]
+      var visited = 0
+      while let g = queue.first, visited < 10_000 {
+        queue.removeFirst()
+        for m in try f.members(of: g) {
+          visited += 1
+          let p = (g == "/" ? "" : g) + "/" + m
+          switch f.kind(of: p) {
+          case .group?: queue.append(p)
+          case .dataset?:
+            let d = try f.describeDataset(p)
+            tensors.append(.init(name: p, shape: d.dimensions, dtype: d.type))
+          default: break
+          }
+        }
+      }
+      let meta = try f.attributes(of: "/").map { ExchangeReport.Entry(key: $0.name, value: text($0.value)) }
+      return ExchangeReport(kind: "hdf5", file: path, tensors: tensors, metadata: meta)
+    } catch {
+      throw .malformed(file: path, format: .hdf5, reason: error.description)
+    }
+  }
+
+  static func text(_ a: HDF5Attribute) -> String {
+    switch a {
+    case .int(let v): String(v)
+    case .ints(let v): "[" + v.map(String.init).joined(separator: ",") + "]"
+    case .double(let v): v.description
+    case .doubles(let v): "[" + v.map(\.description).joined(separator: ",") + "]"
+    case .string(let s): s
+    case .strings(let v): "[" + v.map(JSON.quote).joined(separator: ",") + "]"
+    case .int8(let v): String(v)
+    case .bytes(let v): MetadataText.hex(v)
+    }
+  }
+}
+
