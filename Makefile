@@ -51,3 +51,5 @@ bench: release
 
 clean:
 	rm -rf .build $(OUT)
+
+include mk/docs-images.mk

@@ -23,7 +23,8 @@ struct Theta: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Convert.self, Export.self, Inspect.self, Verify.self, Predict.self, Train.self, Cost.self, CheckGradients.self,
+      Convert.self, Export.self, Inspect.self, Verify.self, Predict.self, Train.self, Cost.self,
+      CheckGradients.self, Render.self,
     ]
   )
 }
