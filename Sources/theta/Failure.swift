@@ -1,10 +1,12 @@
 import ArgumentParser
 import Conversion
 import Datasets
+import Exchange
 import Foundation
 import Inference
 import MatFile
 import ModelFormat
+import PNGImage
 import SafeFile
 
 /// Exit codes, listed in `theta --help`.
@@ -47,6 +49,10 @@ private func exitCode(for error: any Error) -> Int32 {
   case let e as SafeFileError: return safe(e)
   case let ModelFormatError.io(e): return safe(e)
   case let ConversionError.io(e): return safe(e)
+  case let ExchangeError.io(e): return safe(e)
+  case let PNGError.io(e): return safe(e)
+  case MatFileError.cannotRead, ConversionError.mat(.cannotRead): return Exit.io
+  case DatasetError.cannotRead, DatasetError.mat(.cannotRead): return Exit.io
   default: return Exit.badInput
   }
 }
