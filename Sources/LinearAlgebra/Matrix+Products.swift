@@ -101,4 +101,24 @@ extension Matrix {
     try affine(x, weights: weights, into: &out)
     return out
   }
+
+  /// The most rows of `x` for which ``affine(_:rows:weights:into:)`` into a
+  /// column-major `out` runs entirely on the calling thread, so that several
+  /// threads can each compute their own blocks of rows without competing for
+  /// OpenBLAS's thread pool.
+  ///
+  /// OpenBLAS decides per call: `M·N·K` up to 4·65536 (its default
+  /// `GEMM_MULTITHREAD_THRESHOLD`) runs on the caller; on kernel families with
+  /// the AVX-512 small-matrix kernels (SkylakeX, Cooperlake, Sapphire Rapids,
+  /// from `openblas_get_corename`) calls up to 100³ do too, with a row-major `x`
+  /// limited to `rows · weights.rows ≤ 1200`. For `x` 5000×400 column-major and
+  /// `W` 25×401 this is 100 rows on such a CPU and 26 elsewhere.
+  ///
+  /// - Parameters:
+  ///   - x: the inputs (only their layout and column count matter).
+  ///   - weights: `W`, `r × (n + 1)`.
+  /// - Returns: the row count, at least 1.
+  public static func affineRowsOnCallingThread(x: Matrix, weights: Matrix) -> Int {
+    BLAS.callingThreadRows(x: x, weights: weights)
+  }
 }

@@ -121,6 +121,36 @@ import Testing
     #expect(one.storage == [3, 5])
   }
 
+  /// A block of rows read in place equals the same rows of the full product.
+  @Test(arguments: MatrixLayout.allCases, MatrixLayout.allCases)
+  func affineOnRows(lx: MatrixLayout, lw: MatrixLayout) throws {
+    var rng = SplitMix64(seed: 51)
+    let x = try Matrix(rows: 23, columns: 7, storage: randomValues(161, in: -1...1, using: &rng))
+      .converted(to: lx)
+    let w = try Matrix(rows: 5, columns: 8, storage: randomValues(40, in: -1...1, using: &rng))
+      .converted(to: lw)
+    let full = try Matrix.affine(x, weights: w)
+    for rows in [0..<23, 3..<11, 22..<23, 5..<5] {
+      var out = Matrix(rows: 0, columns: 0)
+      try Matrix.affine(x, rows: rows, weights: w, into: &out)
+      #expect(out.rows == rows.count && out.columns == 5)
+      for i in 0..<rows.count {
+        for j in 0..<5 { #expect(abs(out[i, j] - full[rows.lowerBound + i, j]) < 1e-15) }
+      }
+    }
+  }
+
+  @Test func callingThreadRows() {
+    let w = Matrix(rows: 25, columns: 401)
+    let column = Matrix.affineRowsOnCallingThread(
+      x: Matrix(rows: 1, columns: 400, layout: .columnMajor), weights: w)
+    let row = Matrix.affineRowsOnCallingThread(x: Matrix(rows: 1, columns: 400), weights: w)
+    #expect([26, 100].contains(column) && [26, 48].contains(row))
+    #expect(
+      Matrix.affineRowsOnCallingThread(
+        x: Matrix(rows: 1, columns: 4000), weights: Matrix(rows: 1000, columns: 4001)) == 1)
+  }
+
   @Test func mapInPlace() throws {
     var m = try Matrix([[1, 2], [3, 4]])
     let copy = m

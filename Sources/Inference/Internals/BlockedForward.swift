@@ -15,23 +15,23 @@ private enum Sink: @unchecked Sendable {
 }
 
 extension Network {
-  /// Most multiply-adds one block's `cblas_dgemm` may cost, `M·N·K`: OpenBLAS
-  /// runs a call this small on the calling thread (its `GEMM_MULTITHREAD_THRESHOLD`
-  /// default is 4 · 65536), so the blocks of different threads never compete
-  /// for its thread pool.
-  static let singleThreadedGEMM = 262_144
-
-  /// Examples per block for the blocked forward pass, or `nil` when the batch
-  /// or the blocks would be too small to gain (then one `cblas_dgemm` per layer
-  /// covers the whole batch, on OpenBLAS's threads).
+  /// Examples per block for the blocked forward pass over `x`, or `nil` when
+  /// the batch or the blocks would be too small to gain (then one `cblas_dgemm`
+  /// per layer covers the whole batch, on OpenBLAS's threads).
   ///
-  /// For the course's 400-25-10 network this is 26 examples.
-  nonisolated(unsafe) public static var _override: Int? = nil
-  func blockRows(examples m: Int) -> Int? {
-    if let o = Self._override { return o == 0 ? nil : o }
-    let widest = thetas.map { $0.rows * ($0.columns - 1) }.max() ?? 1
-    let rows = min(256, Self.singleThreadedGEMM / max(widest, 1))
-    guard rows >= 16, m >= 2 * rows else { return nil }
+  /// A block is as large as it can be with every layer's `cblas_dgemm` still
+  /// running on the calling thread (``LinearAlgebra/Matrix/affineRowsOnCallingThread(x:weights:)``),
+  /// at most 128 and rounded down to a multiple of 4: for the course's 400-25-10
+  /// network and a column-major `X`, 100 examples on an AVX-512 CPU, 24 elsewhere.
+  func blockRows(for x: Matrix) -> Int? {
+    var rows = 128
+    for (l, theta) in thetas.enumerated() {
+      // Layer 1 reads X in its own layout; deeper layers read column-major activations.
+      let input = l == 0 ? x : Matrix(rows: 0, columns: theta.columns - 1, layout: .columnMajor)
+      rows = min(rows, Matrix.affineRowsOnCallingThread(x: input, weights: theta))
+    }
+    rows -= rows % 4
+    guard rows >= 16, x.rows >= 2 * rows else { return nil }
     return rows
   }
 
@@ -51,7 +51,8 @@ extension Network {
     let k = outputSize
     let values = [Double](unsafeUninitializedCapacity: m * k) { buffer, count in
       guard let base = buffer.baseAddress else { return }
-      blockedRun(x, blockRows: blockRows, workspace: &workspace, sink: .probabilities(base, columns: k))
+      blockedRun(
+        x, blockRows: blockRows, workspace: &workspace, sink: .probabilities(base, columns: k))
       count = m * k
     }
     do {

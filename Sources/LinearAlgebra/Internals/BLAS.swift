@@ -116,3 +116,42 @@ enum BLAS {
     return r
   }
 }
+
+extension BLAS {
+  /// The OpenBLAS kernel family picked for this CPU, e.g. `Haswell`, `SkylakeX`,
+  /// `Cooperlake`. The corresponding C function is `openblas_get_corename`.
+  static let coreName: String = {
+    guard let name = openblas_get_corename() else { return "" }
+    return String(cString: name)
+  }()
+
+  /// Whether this kernel family has OpenBLAS's small-matrix `dgemm` kernels
+  /// (`SMALL_MATRIX_OPT`, the SkylakeX AVX-512 ones), which run on the calling
+  /// thread for `M·N·K ≤ 100³`.
+  static let hasSmallMatrixKernels: Bool =
+    ["skylakex", "cooperlake", "sapphirerapids"].contains(coreName.lowercased())
+
+  /// OpenBLAS runs a `dgemm` on the calling thread when `M·N·K` is at most
+  /// `65536 · GEMM_MULTITHREAD_THRESHOLD` (default 4).
+  static let singleThreadedLimit = 262_144
+
+  /// The most rows of `x` whose ``affine(_:rows:weights:into:layout:)`` into a
+  /// column-major `Z` runs entirely on the calling thread.
+  ///
+  /// With `r` units and `n` inputs the call costs `M·N·K = rows·r·n`. Beyond
+  /// the general limit, the small-matrix kernels take the call when it is at
+  /// most 100³, except that a row-major `X` (OpenBLAS's "TN" case) also needs
+  /// `rows·r ≤ 1200`. (Checked with OpenBLAS 0.3.21 on a Cooperlake kernel by
+  /// watching the pool threads' CPU time: no pool thread runs below these sizes,
+  /// and one does just above them.)
+  static func callingThreadRows(x: Matrix, weights: Matrix) -> Int {
+    let cost = max(weights.rows * x.columns, 1)
+    var rows = singleThreadedLimit / cost
+    if hasSmallMatrixKernels {
+      var small = 1_000_000 / cost
+      if x.layout == .rowMajor { small = min(small, 1200 / max(weights.rows, 1)) }
+      rows = max(rows, small)
+    }
+    return max(rows, 1)
+  }
+}
