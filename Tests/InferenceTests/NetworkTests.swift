@@ -1,6 +1,7 @@
 import LinearAlgebra
 import ModelFormat
 import Testing
+import TestSupport
 
 @testable import Inference
 
