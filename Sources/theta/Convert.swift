@@ -83,13 +83,7 @@ extension Theta {
       options.order = UnrolledOrder(rawValue: order)!
       options.dtype = DType(name: dtype)!
       options.labels = try labels.map { try parseList($0, option: "--labels") }
-      if let s = inputShape {
-        let parts = s.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else {
-          throw ValidationError("--input-shape \(s): expected HxW, e.g. 20x20.")
-        }
-        options.inputShape = parts
-      }
+      options.inputShape = try inputShape.map(parseInputShape)
       options.userMetadata = meta.map { m in
         let eq = m.firstIndex(of: "=")!
         return (String(m[..<eq]), String(m[m.index(after: eq)...]))

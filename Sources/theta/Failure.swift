@@ -66,3 +66,12 @@ func parseList(_ text: String, option: String) throws -> [Int] {
   }
   return values
 }
+
+/// Parses `--input-shape HxW` (e.g. `20x20`) into `[H, W]`.
+func parseInputShape(_ text: String) throws -> [Int] {
+  let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+  guard parts.count == 2, let h = parts[0], let w = parts[1], h > 0, w > 0 else {
+    throw ValidationError("--input-shape \(text): expected HxW, e.g. 20x20.")
+  }
+  return [h, w]
+}

@@ -129,7 +129,7 @@ extension Theta {
         maxIterations: maxIterations, maxEvaluations: maxEvaluations, gradientTolerance: gtol)
       options.initialization = `init` == "numpy" ? .numpy(seed: UInt32(seed)) : .theta(seed: seed)
       options.epsilon = epsilon == "auto" ? .auto : .fixed(Double(epsilon) ?? 0.12)
-      let shape = try inputShape.map(parseShape)
+      let shape = try inputShape.map(parseInputShape)
       let layerOption = try layers.map { try parseList($0, option: "--layers") }
       let hiddenSizes = try parseList(hidden, option: "--hidden")
 
@@ -228,14 +228,6 @@ extension Theta {
         throw TrainingError.badOption("the labels must be whole numbers 1…K (the course's 10 for the digit 0)")
       }
       return [n] + hidden + [k]
-    }
-
-    private func parseShape(_ s: String) throws -> [Int] {
-      let parts = s.lowercased().split(separator: "x").compactMap { Int($0) }
-      guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else {
-        throw ValidationError("--input-shape \(s): expected HxW, e.g. 20x20.")
-      }
-      return parts
     }
 
     private func progressMode() -> Progress.Mode {
