@@ -4,7 +4,7 @@
 /// Before matio sees the file, its structure is checked here, because matio 1.5.23
 /// silently returns zeros for a truncated compressed variable and changed values for a
 /// flipped bit: every v5 element is walked and bounds-checked, every compressed one is
-/// inflated completely (so zlib verifies its Adler-32) and its matrix checked; every v4
+/// inflated completely (so its Adler-32 is verified) and its matrix checked; every v4
 /// variable header is walked; a v7.3 file's superblock must not promise more bytes than
 /// the file has. A file that fails is refused with ``MatFileError/damaged(file:offset:problem:)``.
 ///

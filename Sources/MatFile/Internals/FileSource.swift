@@ -63,6 +63,7 @@ final class FileSource {
     let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
       var done = 0
       guard let base = buffer.baseAddress else { return }
+      HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
       while done < count {
         let n = pread(fd, base + done, count - done, off_t(offset + done))
         if n < 0 {

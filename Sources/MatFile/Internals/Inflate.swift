@@ -1,3 +1,4 @@
+internal import CDeflate
 internal import CZlib
 
 /// Why a zlib stream could not be inflated completely.
@@ -70,6 +71,75 @@ enum Inflate {
         }
       }
     }
+  }
+
+  // MARK: - In place (the fast path of the structural check)
+
+  /// The first `count` bytes the zlib stream in `input[range]` inflates to, or `nil`
+  /// when zlib cannot produce them (the caller then takes the checked slow path).
+  ///
+  /// Used to read the inflated `miMATRIX` tag, and so the element's size, before
+  /// inflating the whole stream into place.
+  static func prefix(_ input: [UInt8], range: Range<Int>, count: Int) -> [UInt8]? {
+    guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= input.count,
+      range.count <= Int(UInt32.max), count > 0
+    else { return nil }
+    var stream = z_stream()
+    guard CZlib_inflateInit(&stream) == Z_OK else { return nil }
+    defer { inflateEnd(&stream) }
+    var out = [UInt8](repeating: 0, count: count)
+    let produced = input.withUnsafeBufferPointer { whole -> Int in
+      out.withUnsafeMutableBufferPointer { buffer -> Int in
+        stream.next_in = UnsafeMutablePointer(mutating: whole.baseAddress! + range.lowerBound)
+        stream.avail_in = UInt32(range.count)
+        stream.next_out = buffer.baseAddress
+        stream.avail_out = UInt32(count)
+        while stream.avail_out > 0 {
+          let status = inflate(&stream, Z_NO_FLUSH)
+          if status != Z_OK { break }
+        }
+        return count - Int(stream.avail_out)
+      }
+    }
+    return produced == count ? out : nil
+  }
+
+  /// Inflates the whole zlib stream in `input[range]` straight into `destination`
+  /// with libdeflate (`libdeflate_zlib_decompress_ex`, which checks the header and
+  /// the Adler-32 trailer), or `nil` when it fails, does not end exactly at the end of
+  /// `range`, or would not fit.
+  ///
+  /// Nothing is allocated for the output: the caller sizes `destination` from the
+  /// inflated tag (bounded by the limit and by deflate's largest expansion). A `nil`
+  /// sends the caller to ``all(_:range:limit:)``, whose refusals are the reference.
+  ///
+  /// - Returns: the number of bytes written.
+  static func into(
+    _ destination: UnsafeMutableRawBufferPointer, from input: [UInt8], range: Range<Int>
+  ) -> Int? {
+    guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= input.count,
+      let out = destination.baseAddress
+    else { return nil }
+    guard let decompressor = libdeflate_alloc_decompressor() else { return nil }
+    defer { libdeflate_free_decompressor(decompressor) }
+    var consumed = 0
+    var produced = 0
+    let result = input.withUnsafeBytes { whole -> libdeflate_result in
+      libdeflate_zlib_decompress_ex(
+        decompressor, whole.baseAddress! + range.lowerBound, range.count, out,
+        destination.count, &consumed, &produced)
+    }
+    guard result == LIBDEFLATE_SUCCESS, consumed == range.count, produced <= destination.count
+    else { return nil }
+    return produced
+  }
+
+  /// The most bytes a deflate stream of `compressed` bytes can inflate to, plus slack:
+  /// a 258-byte match costs at least 2 bits (1-bit length and distance codes), so
+  /// deflate expands at most 1032:1.
+  static func maximumOutput(compressed: Int) -> Int {
+    let (product, overflow) = compressed.multipliedReportingOverflow(by: 1032)
+    return overflow ? Int.max : product + 1024
   }
 
   /// zlib's message for a failed call, or a name for its return code.

@@ -224,6 +224,8 @@ final class MatioHandle {
   ///
   /// `check` sees the dotted name and matio's header first and throws to refuse it;
   /// then the values are converted with ``MatioData/values(_:header:count:file:variable:)``.
+  /// A top-level `double` matrix of a v5 file is first tried with
+  /// ``readDoubles(name:check:)``, which matio fills in place.
   ///
   /// - Parameters:
   ///   - path: the top-level name, then field names.
@@ -233,6 +235,9 @@ final class MatioHandle {
     path: [String], check: (String, VariableHeader) throws(MatFileError) -> Void
   ) throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double]) {
     let file = self.file
+    if path.count == 1, let read = try readDoubles(name: path[0], check: check) {
+      return read
+    }
     return try withVariable(path: path) {
       (name, v) throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double]) in
       let header = VariableHeader(v)
@@ -240,6 +245,49 @@ final class MatioHandle {
       let count = header.dimensions.reduce(1, *)
       let values = try MatioData.values(
         v, header: header, count: count, file: file, variable: name)
+      return (name, header, values)
+    }
+  }
+
+  /// Reads a top-level real `double` matrix of a v5 file straight into the result
+  /// (`Mat_VarReadInfo`, then `Mat_VarReadData` over the whole matrix into the
+  /// `[Double]`'s storage), so matio allocates no buffer of its own and nothing is
+  /// converted element by element. matio still reads and converts the stored values
+  /// (whatever their storage type) from the verified bytes.
+  ///
+  /// - Returns: `nil` when the variable is anything else (v4, v7.3, not double, complex,
+  ///   not 2-D) or matio fails; ``readValues(path:check:)`` then takes the general path,
+  ///   whose errors are the reference.
+  private func readDoubles(
+    name: String, check: (String, VariableHeader) throws(MatFileError) -> Void
+  ) throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double])? {
+    try Matio.locked {
+      () throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double])? in
+      guard Mat_GetVersion(raw) == MAT_FT_MAT5 else { return nil }
+      _ = Mat_Rewind(raw)
+      guard let v = Mat_VarReadInfo(raw, name) else { return nil }
+      defer { Mat_VarFree(v) }
+      let header = VariableHeader(v)
+      guard header.matClass == .double, !header.isComplex, v.pointee.rank == 2,
+        v.pointee.compression == MAT_COMPRESSION_NONE, header.dimensions.count == 2,
+        header.dimensions.allSatisfy({ $0 > 0 && $0 <= Int(Int32.max) }),
+        let count = checkedProduct(header.dimensions)
+      else { return nil }
+      try check(name, header)
+      var start: [Int32] = [0, 0]
+      var stride: [Int32] = [1, 1]
+      var edge = header.dimensions.map { Int32($0) }
+      var status: Int32 = -1
+      // Zeroed first: whatever matio might leave unwritten reads as 0, never as old memory.
+      let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+        buffer.initialize(repeating: 0)
+        initialized = count
+        status = Mat_VarReadData(raw, v, buffer.baseAddress, &start, &stride, &edge)
+      }
+      guard status == 0, v.pointee.data_type == MAT_T_DOUBLE, v.pointee.data_size == 8 else {
+        return nil
+      }
       return (name, header, values)
     }
   }
@@ -359,7 +407,13 @@ enum MatioData {
     }
     let limit: UInt64 = 1 << 53
     switch header.matClass {
-    case .double: return load(Double.self) { $0 }
+    case .double:
+      // Already the result type: one copy of the bytes (matio's buffer need not be aligned).
+      return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+        initialized = count
+      }
     case .single: return load(Float.self) { Double($0) }
     case .int8: return load(Int8.self) { Double($0) }
     case .uint8: return load(UInt8.self) { Double($0) }

@@ -249,7 +249,25 @@ struct StructureCheck {
   /// file with every compressed element replaced by its verified, inflated `miMATRIX`
   /// (padded to 8 bytes). matio then reads only bytes that passed these checks, and
   /// inflates nothing a second time.
+  ///
+  /// The fast path (``checkV5InPlace(_:bigEndian:)``) inflates each element once,
+  /// straight into its place in the image. Whenever it meets anything unexpected it
+  /// gives up, and ``checkV5Reference(_:bigEndian:image:)`` decides: every refusal, and
+  /// its message, comes from the reference walk.
   func checkV5(
+    _ data: [UInt8], bigEndian: Bool, image: inout [UInt8]?
+  ) throws(MatFileError) -> MatLayout {
+    if let checked = checkV5InPlace(data, bigEndian: bigEndian) {
+      image = checked.image
+      return checked.layout
+    }
+    return try checkV5Reference(data, bigEndian: bigEndian, image: &image)
+  }
+
+  /// The reference walk: inflates each compressed element with zlib in 64 KiB steps
+  /// (``Inflate/all(_:range:limit:)``), checks it, and assembles the image from the
+  /// pieces. Slower than the fast path, but it is the one that explains a refusal.
+  func checkV5Reference(
     _ data: [UInt8], bigEndian: Bool, image: inout [UInt8]?
   ) throws(MatFileError) -> MatLayout {
     let bytes = Bytes(data: data, bigEndian: bigEndian)
@@ -306,7 +324,7 @@ struct StructureCheck {
         case .failure(let failure):
           throw inflateError(failure, element: pos, count: count)
         }
-        entry = try compressedMatrix(inflated, bigEndian: bigEndian, element: pos)
+        entry = try compressedMatrix(Bytes(data: inflated, bigEndian: bigEndian), element: pos)
         pieces.append((nil, inflated))
         pos = end
       }
@@ -324,6 +342,116 @@ struct StructureCheck {
     }
     return MatLayout(
       version: .v5, headerText: Self.headerText(data), bigEndian: bigEndian, entries: entries)
+  }
+
+  // MARK: - v5 fast path
+
+  /// One top-level element as the fast path found it.
+  private enum Piece {
+    /// An uncompressed `miMATRIX`: its tag and data in the file.
+    case plain(Range<Int>)
+    /// An `miCOMPRESSED` element at `element`: its zlib stream in the file, and the
+    /// size of the `miMATRIX` it holds (tag included), from the inflated tag.
+    case compressed(element: Int, stream: Range<Int>, inflated: Int)
+  }
+
+  /// The fast path of ``checkV5(_:bigEndian:image:)``, or `nil` to take the reference walk.
+  ///
+  /// First it walks the element tags as the reference does, checking uncompressed
+  /// matrices; for a compressed element it inflates only the first 8 bytes (zlib) to
+  /// learn the size of the `miMATRIX` inside. A size above the inflation limit, or
+  /// beyond what deflate can expand the stream to (1032:1), is not believed. Then it
+  /// allocates the image once, at its exact size, and inflates every stream straight
+  /// into its place with libdeflate, which checks the Adler-32; the stream must use
+  /// exactly the element's bytes and produce exactly the announced size (or that size
+  /// padded to 8 with zeros). Finally each inflated matrix is checked in place. Any
+  /// failure returns `nil`; nothing here throws.
+  func checkV5InPlace(
+    _ data: [UInt8], bigEndian: Bool
+  ) -> (layout: MatLayout, image: [UInt8]?)? {
+    let bytes = Bytes(data: data, bigEndian: bigEndian)
+    var pieces: [Piece] = []
+    var entries: [LayoutEntry?] = []
+    var size = 128
+    var pos = 128
+    while pos < data.count {
+      let remaining = data.count - pos
+      if remaining < 8 {
+        if bytes.allZero(pos..<data.count) { break }
+        return nil
+      }
+      guard let type = bytes.u32(pos), let count32 = bytes.u32(pos + 4),
+        type == 14 || type == 15, Int(count32) <= remaining - 8
+      else { return nil }
+      let start = pos + 8
+      let end = start + Int(count32)
+      if type == 14 {
+        guard
+          let summary = try? matrix(
+            bytes, start..<end, depth: 0, place: Place(element: pos, inflated: false)),
+          let padded = roundUp8(end), let slot = roundUp8(end - pos)
+        else { return nil }
+        entries.append(summary.entry(offset: pos, compressed: false))
+        pieces.append(.plain(pos..<end))
+        size += slot
+        if padded <= data.count {
+          pos = padded
+        } else {
+          guard bytes.allZero(end..<data.count) else { return nil }
+          pos = data.count
+        }
+      } else {
+        guard let head = Inflate.prefix(data, range: start..<end, count: 8) else { return nil }
+        let inner = Bytes(data: head, bigEndian: bigEndian)
+        guard inner.u32(0) == 14, let claim = inner.u32(4), let slot = roundUp8(8 + Int(claim)),
+          slot <= limits.maxInflatedBytes, slot <= Inflate.maximumOutput(compressed: end - start)
+        else { return nil }
+        entries.append(nil)
+        pieces.append(.compressed(element: pos, stream: start..<end, inflated: 8 + Int(claim)))
+        size += slot
+        pos = end
+      }
+    }
+    let headerText = Self.headerText(data)
+    guard entries.contains(where: { $0 == nil }) else {
+      let checked = entries.compactMap { $0 }
+      guard (try? checkUniqueNames(checked)) != nil else { return nil }
+      let layout = MatLayout(
+        version: .v5, headerText: headerText, bigEndian: bigEndian, entries: checked)
+      return (layout, nil)
+    }
+
+    // Inflate into place; `produced[i]` is what piece i's stream gave (0 for plain ones).
+    var produced = [Int](repeating: 0, count: pieces.count)
+    let parts = pieces.map { piece -> FileImage.Part in
+      switch piece {
+      case .plain(let range): return .copy(range)
+      case .compressed(_, let stream, let inflated): return .inflate(stream, size: inflated)
+      }
+    }
+    guard let image = FileImage.build(size: size, from: data, parts: parts, produced: &produced)
+    else { return nil }
+
+    // Check every inflated matrix where it lies in the image.
+    var at = 128
+    var checked: [LayoutEntry] = []
+    for (i, piece) in pieces.enumerated() {
+      switch piece {
+      case .plain(let range):
+        guard let entry = entries[i] else { return nil }
+        checked.append(entry)
+        at += roundUp8(range.count)!
+      case .compressed(let element, _, let inflated):
+        let window = Bytes(data: image, bigEndian: bigEndian, window: at..<(at + produced[i]))
+        guard let entry = try? compressedMatrix(window, element: element) else { return nil }
+        checked.append(entry)
+        at += roundUp8(inflated)!
+      }
+    }
+    guard (try? checkUniqueNames(checked)) != nil else { return nil }
+    let layout = MatLayout(
+      version: .v5, headerText: headerText, bigEndian: bigEndian, entries: checked)
+    return (layout, image)
   }
 
   /// The error for a compressed element zlib would not inflate completely.
@@ -344,13 +472,13 @@ struct StructureCheck {
   }
 
   /// Checks the inflated content of a compressed element: exactly one `miMATRIX`.
-  private func compressedMatrix(
-    _ inflated: [UInt8], bigEndian: Bool, element: Int
-  ) throws(MatFileError) -> LayoutEntry {
-    let inner = Bytes(data: inflated, bigEndian: bigEndian)
+  ///
+  /// - Parameter inner: the inflated bytes, in the file's byte order (the whole output
+  ///   of the stream, possibly a window of the image it was inflated into).
+  private func compressedMatrix(_ inner: Bytes, element: Int) throws(MatFileError) -> LayoutEntry {
     let at = "compressed element at offset \(element)"
     guard let type = inner.u32(0), let count32 = inner.u32(4) else {
-      throw damaged(element, "\(at) inflates to only \(inflated.count) bytes, less than a tag")
+      throw damaged(element, "\(at) inflates to only \(inner.count) bytes, less than a tag")
     }
     guard type == 14 else {
       throw damaged(
@@ -358,13 +486,13 @@ struct StructureCheck {
     }
     let count = Int(count32)
     let end = 8 + count
-    guard end <= inflated.count,
-      end == inflated.count
-        || (roundUp8(end) == inflated.count && inner.allZero(end..<inflated.count))
+    guard end <= inner.count,
+      end == inner.count
+        || (roundUp8(end) == inner.count && inner.allZero(end..<inner.count))
     else {
       throw damaged(
         element,
-        "\(at) inflates to \(inflated.count) bytes, but its miMATRIX claims \(count) + 8")
+        "\(at) inflates to \(inner.count) bytes, but its miMATRIX claims \(count) + 8")
     }
     let summary = try matrix(
       inner, 8..<end, depth: 0, place: Place(element: element, inflated: true))
