@@ -30,6 +30,8 @@ public enum SafeFileError: Error, Equatable, CustomStringConvertible {
 /// A write goes to a temporary file beside the target (`.NAME.tmp-PID-N`), is
 /// flushed with `fsync`, then renamed over the target, and the directory is
 /// synced: a reader or a crash sees the old file or the new one, never a mix.
+/// A writer killed before it could remove its temporary leaves it behind; the next
+/// write to the same name removes every `.NAME.tmp-PID-N` whose PID no longer runs.
 public enum SafeFile {
   /// Reads the whole file at `path`.
   ///
@@ -115,6 +117,7 @@ public enum SafeFile {
   ) throws(SafeFileError) {
     if !overwrite, exists(path) { throw .exists(path: path) }
     let (dir, base) = split(path)
+    removeStaleTemporaries(in: dir, base: base)
     let tmp = dir + "/." + base + ".tmp-\(getpid())-\(nextSerial())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .system(path: path, call: "open", errno: errno) }
@@ -151,6 +154,28 @@ public enum SafeFile {
       _ = fsync(dfd)
       close(dfd)
     }
+  }
+
+  /// Removes `.BASE.tmp-PID-N` files in `dir` left by writers that were killed
+  /// before they could clean up: those whose PID names no running process.
+  /// Best effort; failures are ignored (the write itself reports real problems).
+  static func removeStaleTemporaries(in dir: String, base: String) {
+    let prefix = "." + base + ".tmp-"
+    guard let d = opendir(dir) else { return }
+    defer { closedir(d) }
+    var stale: [String] = []
+    while let entry = readdir(d) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      guard name.hasPrefix(prefix) else { continue }
+      let parts = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+      guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, UInt(parts[1]) != nil,
+        pid != getpid()
+      else { continue }
+      if kill(pid, 0) != 0, errno == ESRCH { stale.append(name) }
+    }
+    for name in stale { unlink(dir + "/" + name) }
   }
 
   private static func split(_ path: String) -> (dir: String, base: String) {

@@ -20,6 +20,8 @@ struct Theta: ParsableCommand {
         65  bad or damaged input (a model, MAT or CSV file that is refused)
         73  output exists (pass --force) or would overwrite an input
         74  I/O error (a file cannot be read or written)
+        1   check-gradients: the analytic and numerical gradients differ
+        130 train: interrupted (Ctrl-C) after writing the best model so far
       """,
     version: "0.1.0",
     subcommands: [
