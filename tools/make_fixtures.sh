@@ -14,3 +14,7 @@ cd "$ROOT"
 
 # MAT variants:
 "$PY" tools/make_mat_fixtures.py
+# golden and invalid .theta files
+"$PY" tools/make_golden_models.py
+# hostile MAT files
+"$PY" tools/make_bad_mats.py
