@@ -60,7 +60,7 @@ extension Theta {
       try reportingErrors {
         let theta = try ModelFile.read(path: model)
         let (layout, parameters) = try NetworkLayout.of(theta)
-        let dataset = try loadLabelledData(data, x: xName, y: yName)
+        let dataset = try loadExamples(data, x: xName, y: yName, requireY: true, csvLabels: true)
         guard let labels = dataset.labels else { throw TrainingError.badOption("\(data) has no labels") }
         let targets = try CostFunction.targets(labels: labels, outputLabels: theta.labels)
         let cost = try CostFunction(layout: layout, features: dataset.features, targets: targets, lambda: lambda)
@@ -96,14 +96,4 @@ extension Theta {
       }
     }
   }
-}
-
-/// Labelled examples from a MAT file (`X`, `y`), a CSV file (label last) or `-` (CSV on standard input).
-func loadLabelledData(_ path: String, x: String, y: String) throws -> Dataset {
-  if path == "-" {
-    return try Dataset.csv(data: try SafeFile.readStandardInput(), name: "<stdin>", labelColumn: .last)
-  }
-  let lower = path.lowercased()
-  if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") { return try Dataset.csv(path: path, labelColumn: .last) }
-  return try Dataset.mat(path: path, x: x, y: y, requireY: true)
 }

@@ -75,3 +75,19 @@ func parseInputShape(_ text: String) throws -> [Int] {
   }
   return [h, w]
 }
+
+/// Examples from a MAT file (`x`, and `y` when present or required), a CSV file
+/// (the label last when `csvLabels`), or `-` for CSV on standard input.
+func loadExamples(
+  _ path: String, x: String, y: String, requireY: Bool, csvLabels: Bool
+) throws -> Dataset {
+  let column: LabelColumn = csvLabels ? .last : .none
+  if path == "-" {
+    return try Dataset.csv(data: try SafeFile.readStandardInput(), name: "<stdin>", labelColumn: column)
+  }
+  let lower = path.lowercased()
+  if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") {
+    return try Dataset.csv(path: path, labelColumn: column)
+  }
+  return try Dataset.mat(path: path, x: x, y: y, requireY: requireY)
+}

@@ -69,7 +69,8 @@ extension Theta {
           try SafeFile.checkOutput(output, inputs: [model, input], force: force)
         }
         let network = try Network(try ModelFile.read(path: model))
-        let data = try loadExamples()
+        let data = try loadExamples(
+          input, x: xName, y: yName ?? "y", requireY: yName != nil, csvLabels: labeled)
         guard data.features.columns == network.inputSize else {
           throw PredictError.width(input: input, features: data.features.columns, model: model, expected: network.inputSize)
         }
@@ -105,17 +106,6 @@ extension Theta {
               ).utf8))
         }
       }
-    }
-
-    private func loadExamples() throws -> Dataset {
-      if input == "-" {
-        return try Dataset.csv(
-          data: try SafeFile.readStandardInput(), name: "<stdin>", labelColumn: labeled ? .last : .none)
-      }
-      if input.lowercased().hasSuffix(".csv") || input.lowercased().hasSuffix(".txt") {
-        return try Dataset.csv(path: input, labelColumn: labeled ? .last : .none)
-      }
-      return try Dataset.mat(path: input, x: xName, y: yName ?? "y", requireY: yName != nil)
     }
 
     private func probabilityCSV(labels: [Int], _ p: Matrix) -> String {

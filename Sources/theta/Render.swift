@@ -366,11 +366,9 @@ private func pickExamples(count: Int, tiles: Int, seed: Int) -> [Int] {
 }
 
 private func loadDataset(_ path: String, _ source: Theta.Render.DataOptions) throws -> Dataset {
-  let lower = path.lowercased()
-  if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") {
-    return try Dataset.csv(path: path, labelColumn: source.labeled ? .last : .none)
-  }
-  return try Dataset.mat(path: path, x: source.xName, y: source.yName ?? "y", requireY: source.yName != nil)
+  try loadExamples(
+    path, x: source.xName, y: source.yName ?? "y", requireY: source.yName != nil,
+    csvLabels: source.labeled)
 }
 
 /// `--input-shape` and `--order`, else the model's metadata, else a square (data only).
