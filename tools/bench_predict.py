@@ -169,6 +169,12 @@ def main(argv=None):
         t_ort[tag] = t
         rows.append(("onnxruntime %s, %d threads, %s" % (onnxruntime.__version__, args.threads, tag),
                      t, note))
+        # Free the session: its intra-op threads spin after a run and would steal a
+        # core from the theta processes timed below.
+        del sess
+        import gc
+        gc.collect()
+    time.sleep(0.5)  # let numpy's OpenBLAS threads go idle too
 
     theta_ok = False
     t_theta = t_theta_proc = t_py_proc = None
