@@ -13,7 +13,7 @@
 /// Iterations are counted as scipy counts them (`nit`: accepted steps), and it
 /// stops when `max |g| ≤ gtol` (scipy's default `norm=inf`, `gtol=1e-5`), at
 /// `maxiter`, or when neither line search finds a step.
-public struct ConjugateGradient: Sendable {
+public struct ConjugateGradient: Minimizer, Sendable {
   /// Sufficient-decrease constant of the line search (scipy's `c1`).
   public var c1 = 1e-4
   /// Curvature constant of the line search (scipy's CG default `c2 = 0.4`).
@@ -21,22 +21,6 @@ public struct ConjugateGradient: Sendable {
 
   /// A minimiser with scipy's constants.
   public init() {}
-
-  /// Minimises `objective` from `x0`.
-  ///
-  /// - Parameters:
-  ///   - objective: `f` and `∇f` (see ``Objective``).
-  ///   - x0: the starting point.
-  ///   - criteria: when to stop.
-  ///   - progress: called after each iteration; return `false` to stop (the
-  ///     result is then the current point, with ``StopReason/interrupted``).
-  /// - Returns: the final point, its cost and gradient, and the counts.
-  public func minimize(
-    _ objective: @escaping Objective, from x0: [Double], criteria: StoppingCriteria = StoppingCriteria(),
-    progress: (IterationReport) -> Bool = { _ in true }
-  ) -> OptimizationResult {
-    minimize(ClosureObjective(objective), from: x0, criteria: criteria, progress: progress)
-  }
 
   /// Minimises `function` from `x0`, using its cheap line evaluations in the line searches.
   ///

@@ -12,7 +12,7 @@
 /// It stops as ``ConjugateGradient`` does (`max |g| ≤ gtol`, iterations,
 /// evaluations). Usually one evaluation per iteration, so in the evaluations CG
 /// needs for 50 iterations it does about twice as many iterations.
-public struct LBFGS: Sendable {
+public struct LBFGS: Minimizer, Sendable {
   /// Number of `(s, y)` pairs kept.
   public var memory = 10
   /// Sufficient-decrease constant of the line search.
@@ -22,14 +22,6 @@ public struct LBFGS: Sendable {
 
   /// A minimiser with the usual constants (memory 10, `c1 = 1e-4`, `c2 = 0.9`).
   public init() {}
-
-  /// Minimises `objective` from `x0`; see ``ConjugateGradient/minimize(_:from:criteria:progress:)``.
-  public func minimize(
-    _ objective: @escaping Objective, from x0: [Double], criteria: StoppingCriteria = StoppingCriteria(),
-    progress: (IterationReport) -> Bool = { _ in true }
-  ) -> OptimizationResult {
-    minimize(ClosureObjective(objective), from: x0, criteria: criteria, progress: progress)
-  }
 
   /// Minimises `function` from `x0`, using its cheap line evaluations; see ``ConjugateGradient``.
   public func minimize(

@@ -146,3 +146,30 @@ func maxNorm(_ v: [Double]) -> Double {
 
 /// Euclidean norm, numpy's `np.linalg.norm`.
 func euclideanNorm(_ v: [Double]) -> Double { dot(v, v).squareRoot() }
+
+/// An optimiser: ``ConjugateGradient`` or ``LBFGS``.
+public protocol Minimizer {
+  /// Minimises `function` from `x0`, using its cheap line evaluations in the line searches.
+  ///
+  /// - Parameters:
+  ///   - function: `f`, `∇f` and line evaluations (see ``LineSearchable``).
+  ///   - x0: the starting point.
+  ///   - criteria: when to stop.
+  ///   - progress: called after each iteration; return `false` to stop (the
+  ///     result is then the current point, with ``StopReason/interrupted``).
+  /// - Returns: the final point, its cost and gradient, and the counts.
+  func minimize(
+    _ function: any LineSearchable, from x0: [Double], criteria: StoppingCriteria,
+    progress: (IterationReport) -> Bool
+  ) -> OptimizationResult
+}
+
+extension Minimizer {
+  /// Minimises a plain `objective` (`f` and `∇f`, see ``Objective``) from `x0`.
+  public func minimize(
+    _ objective: @escaping Objective, from x0: [Double], criteria: StoppingCriteria = StoppingCriteria(),
+    progress: (IterationReport) -> Bool = { _ in true }
+  ) -> OptimizationResult {
+    minimize(ClosureObjective(objective), from: x0, criteria: criteria, progress: progress)
+  }
+}
