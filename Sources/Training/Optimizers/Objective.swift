@@ -31,18 +31,22 @@ public final class ClosureObjective: LineSearchable {
   /// Wraps `objective`.
   public init(_ objective: @escaping Objective) { self.objective = objective }
 
+  /// `f(x)`, with `∇f(x)` written into `gradient`.
   public func value(at x: [Double], gradient: inout [Double]) -> Double { objective(x, &gradient) }
 
+  /// Starts a line search along `x + α·p`.
   public func beginLine(at x: [Double], direction p: [Double]) {
     self.x = x
     self.p = p
   }
 
+  /// `f(x + α·p)` and its slope `∇f(x + α·p) · p`, by a full evaluation.
   public func valueAndSlope(alpha: Double) -> (value: Double, slope: Double) {
     let f = objective(axpy(x, alpha, p), &gradient)
     return (f, dot(gradient, p))
   }
 
+  /// `∇f` at the last point ``valueAndSlope(alpha:)`` evaluated.
   public func gradientAtLastLinePoint() -> [Double] { gradient }
 }
 
