@@ -56,7 +56,7 @@ let package = Package(
     /// Exports and imports: HDF5, CSV, MAT, safetensors, ONNX.
     .target(
       name: "Exchange",
-      dependencies: ["ModelFormat", "HDF5File", "MatFile", "Checksums", "SafeFile", "CMatio"]),
+      dependencies: ["ModelFormat", "HDF5File", "MatFile", "Checksums", "SafeFile"]),
     /// Course weight files to Theta models and back.
     .target(name: "Conversion", dependencies: ["MatFile", "ModelFormat", "Checksums", "SafeFile"]),
 
