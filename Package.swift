@@ -44,7 +44,7 @@ let package = Package(
     /// Training as in the seed: cost, backpropagation, gradient checking, CG and L-BFGS.
     .target(name: "Training", dependencies: ["LinearAlgebra", "ModelFormat", "Inference", "Checksums"]),
     /// MAT files (v4, v5, v7.3) through libmatio, with structural checks matio lacks.
-    .target(name: "MatFile", dependencies: ["CMatio", "CZlib", "CDeflate"]),
+    .target(name: "MatFile", dependencies: ["CMatio", "CZlib", "CDeflate", "HDF5File"]),
     /// Example matrices (X, y) from MAT and CSV files.
     .target(name: "Datasets", dependencies: ["MatFile", "LinearAlgebra"]),
     /// PNG pictures through libpng's simplified API; the only importer of CPNG.

@@ -192,11 +192,19 @@ def main():
     for off, bit in ((512, 0), (519, 7), (520, 0), (521, 1), (524, 3), (544, 2), (556, 5)):
         files["v73-flip-superblock-%04d-%d" % (off, bit)] = flip(good, off, bit)
     # Theta1's v1 object header (version, message table, dataspace). v1 object headers have
-    # no checksum: flips in reserved bytes are harmless, and the same flips in Theta2's
-    # header make matio skip or misread Theta2 (see Docs/MAT.md), so only Theta1's are here.
+    # no checksum: flips in reserved bytes are harmless.
     base = 512 + addrs["Theta1"]
     for rel, bit in ((0, 1), (8, 6), (16, 2), (24, 4), (40, 1)):
         files["v73-flip-ohdr-Theta1-%02d-%d" % (rel, bit)] = flip(good, base + rel, bit)
+    # The same kind of flips in Theta2's object header, the last Theta: matio skips Theta2
+    # without an error (or cannot read its header), which used to give a model one layer
+    # short. MatFile now cross-checks matio with libhdf5 (the root group's links, each
+    # dataset's dims and MATLAB_class, the values read) and refuses these. Flips that
+    # change a dimension consistently for both (e.g. byte 40 of the dataspace message)
+    # still convert wrongly and are left out; see Docs/MAT.md.
+    base = 512 + addrs["Theta2"]
+    for rel, bit in ((0, 0), (18, 1), (24, 7), (73, 4), (104, 4), (115, 4)):
+        files["v73-flip-ohdr-Theta2-%03d-%d" % (rel, bit)] = flip(good, base + rel, bit)
 
     total = 0
     for name, data in sorted(files.items()):

@@ -110,6 +110,47 @@ public final class HDF5File {
   }
 }
 
+extension HDF5File {
+  /// The links of the group at `path`, in name order, with the kind of object each
+  /// hard link points to (`nil` for soft and external links, which are not followed).
+  /// The corresponding C functions are `H5Literate` and `H5Oget_info_by_name`.
+  ///
+  /// - Throws: ``HDF5Error`` when the group or one of its objects cannot be read.
+  public func links(of path: String = "/") throws(HDF5Error) -> [HDF5Link] { try H5.links(handle, path) }
+
+  /// Whether the object at `path` has an attribute `name`. The corresponding C function is `H5Aexists_by_name`.
+  public func hasAttribute(_ name: String, on path: String) throws(HDF5Error) -> Bool {
+    try H5.hasAttribute(handle, path, name)
+  }
+
+  /// The string attribute `name` of the object at `path` (fixed or variable length),
+  /// or `nil` when there is none. The corresponding C functions are `H5Aexists_by_name`,
+  /// `H5Aopen_by_name` and `H5Aread`.
+  ///
+  /// - Throws: ``HDF5Error`` when it cannot be read or is not one string.
+  public func stringAttribute(_ name: String, of path: String) throws(HDF5Error) -> String? {
+    try H5.stringAttribute(handle, path, name)
+  }
+
+  /// Reads an integer or floating-point dataset, converted by libhdf5 to `Double`:
+  /// dimensions outermost first, values row-major. The corresponding C functions are
+  /// `H5Dopen2` and `H5Dread`.
+  ///
+  /// - Parameter limit: refuse datasets with more elements than this.
+  /// - Throws: ``HDF5Error`` when absent, not numeric, or too large.
+  public func readNumbers(_ path: String, limit: Int = 1 << 26) throws(HDF5Error) -> (dimensions: [Int], values: [Double]) {
+    try H5.readNumbers(handle, path, limit: limit)
+  }
+}
+
+/// One link of a group: its name, and for a hard link the kind of object it points to.
+public struct HDF5Link: Sendable, Equatable {
+  /// The link's name.
+  public var name: String
+  /// The kind of object a hard link points to; `nil` for a soft or external link.
+  public var kind: HDF5ObjectKind?
+}
+
 /// The kind of an HDF5 object.
 public enum HDF5ObjectKind: Sendable, Equatable {
   /// A group.

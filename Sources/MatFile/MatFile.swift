@@ -7,6 +7,9 @@
 /// inflated completely (so its Adler-32 is verified) and its matrix checked; every v4
 /// variable header is walked; a v7.3 file's superblock must not promise more bytes than
 /// the file has. A file that fails is refused with ``MatFileError/damaged(file:offset:problem:)``.
+/// A v7.3 file is also opened read-only with libhdf5 (``HDF5CrossCheck``): its root
+/// links, dataset dimensions and `MATLAB_class` must agree with matio's listing, and the
+/// values of every matrix read with what libhdf5 reads.
 ///
 /// The file is owned through one matio handle; releasing the `MatFile` closes it
 /// (`Mat_Close`). Calls into matio are serialised process-wide.
@@ -24,6 +27,8 @@ public final class MatFile {
   let layout: MatLayout
   /// The matio handle; its `deinit` calls `Mat_Close`.
   let handle: MatioHandle
+  /// v7.3 only: the same file opened with libhdf5, to cross-check matio.
+  let hdf5: HDF5CrossCheck?
 
   /// Opens a MAT file: reads its bytes, checks their structure, then opens it read-only
   /// with matio (`Mat_Open`).
@@ -65,9 +70,16 @@ public final class MatFile {
     } else {
       handle = try MatioHandle.open(path: path, file: path, expected: layout.version)
     }
+    var hdf5: HDF5CrossCheck? = nil
+    if layout.version == .v73 {
+      let check = try HDF5CrossCheck(path: path, file: path)
+      try check.checkListing(handle.listing().headers)
+      hdf5 = check
+    }
     guard FileIdentity.current(path: path) == source.identity else {
       throw .fileChanged(file: path)
     }
+    self.hdf5 = hdf5
     self.path = path
     self.version = layout.version
     self.headerText = layout.headerText
@@ -167,6 +179,9 @@ public final class MatFile {
         throw refusal.error(file: file, variable: dotted)
       }
     }
+    // v7.3: libhdf5 must read the same dimensions and values (see HDF5CrossCheck).
+    try hdf5?.checkValues(
+      path: path, variable: read.name, dimensions: read.header.dimensions, values: read.values)
     return MatMatrix(
       name: read.name, matClass: read.header.matClass, rows: read.header.dimensions[0],
       columns: read.header.dimensions[1], columnMajor: read.values)

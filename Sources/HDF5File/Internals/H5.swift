@@ -29,6 +29,7 @@ enum H5 {
   static func locked(_ body: () -> Void) {
     lock.lock()
     defer { lock.unlock() }
+    CHDF5_silence()
     body()
   }
 
@@ -307,7 +308,7 @@ enum H5 {
     }
   }
 
-  private static func readAttribute(_ a: hid_t, _ object: String) throws(HDF5Error) -> HDF5Attribute {
+  static func readAttribute(_ a: hid_t, _ object: String) throws(HDF5Error) -> HDF5Attribute {
     let s = try owned(H5Aget_space(a), "H5Aget_space", object, close: H5Sclose)
     let t = try owned(H5Aget_type(a), "H5Aget_type", object, close: H5Tclose)
     let scalar = H5Sget_simple_extent_type(s.id) == H5S_SCALAR
@@ -357,6 +358,99 @@ enum H5 {
       return scalar ? .string(strings.first ?? "") : .strings(strings)
     default:
       throw .unexpected(object: object, reason: "attribute of type \(typeName(t.id)) is not read")
+    }
+  }
+}
+
+// MARK: read-only inspection (cross-checks of MAT v7.3 files)
+
+extension H5 {
+  static func links(_ file: H5Handle, _ path: String) throws(HDF5Error) -> [HDF5Link] {
+    try locked { () throws(HDF5Error) in
+      final class Box { var links: [(String, Bool)] = [] }
+      let box = Box()
+      let g = try owned(H5Gopen2(file.id, path, CHDF5_default()), "H5Gopen2", path, close: H5Gclose)
+      var idx: hsize_t = 0
+      let cb: H5L_iterate_t = { _, name, info, data in
+        guard let name, let info, let data else { return -1 }
+        let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
+        if box.links.count >= 65536 { return 1 }
+        box.links.append((String(cString: name), info.pointee.type == H5L_TYPE_HARD))
+        return 0
+      }
+      try check(
+        H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()),
+        "H5Literate", path)
+      var out: [HDF5Link] = []
+      for (name, hard) in box.links {
+        guard hard else {
+          out.append(HDF5Link(name: name, kind: nil))
+          continue
+        }
+        let object = path == "/" ? "/" + name : path + "/" + name
+        var info = H5O_info_t()
+        try check(H5Oget_info_by_name2(g.id, name, &info, UInt32(H5O_INFO_BASIC), CHDF5_default()), "H5Oget_info_by_name", object)
+        let kind: HDF5ObjectKind
+        switch info.type {
+        case H5O_TYPE_GROUP: kind = .group
+        case H5O_TYPE_DATASET: kind = .dataset
+        default: kind = .other
+        }
+        out.append(HDF5Link(name: name, kind: kind))
+      }
+      return out
+    }
+  }
+
+  static func hasAttribute(_ file: H5Handle, _ path: String, _ name: String) throws(HDF5Error) -> Bool {
+    try locked { () throws(HDF5Error) in
+      let status = H5Aexists_by_name(file.id, path, name, CHDF5_default())
+      guard status >= 0 else { throw .call("H5Aexists_by_name", object: path + "@" + name, message: stackMessage()) }
+      return status > 0
+    }
+  }
+
+  static func stringAttribute(_ file: H5Handle, _ path: String, _ name: String) throws(HDF5Error) -> String? {
+    try locked { () throws(HDF5Error) in
+      let object = path + "@" + name
+      let exists = H5Aexists_by_name(file.id, path, name, CHDF5_default())
+      guard exists >= 0 else { throw .call("H5Aexists_by_name", object: object, message: stackMessage()) }
+      guard exists > 0 else { return nil }
+      let a = try owned(H5Aopen_by_name(file.id, path, name, CHDF5_default(), CHDF5_default()), "H5Aopen_by_name", object, close: H5Aclose)
+      let t = try owned(H5Aget_type(a.id), "H5Aget_type", object, close: H5Tclose)
+      guard H5Tget_class(t.id) == H5T_STRING else { throw .unexpected(object: object, reason: "not a string") }
+      switch try readAttribute(a.id, object) {
+      case .string(let s): return s
+      case .strings(let s) where s.count == 1: return s[0]
+      default: throw .unexpected(object: object, reason: "not one string")
+      }
+    }
+  }
+
+  static func readNumbers(_ file: H5Handle, _ path: String, limit: Int) throws(HDF5Error) -> (dimensions: [Int], values: [Double]) {
+    try locked { () throws(HDF5Error) in
+      let ds = try owned(H5Dopen2(file.id, path, CHDF5_default()), "H5Dopen2", path, close: H5Dclose)
+      let s = try owned(H5Dget_space(ds.id), "H5Dget_space", path, close: H5Sclose)
+      let t = try owned(H5Dget_type(ds.id), "H5Dget_type", path, close: H5Tclose)
+      let typeClass = H5Tget_class(t.id)
+      guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER else {
+        throw .unexpected(object: path, reason: "holds \(typeName(t.id)), not numbers")
+      }
+      let d = try dims(of: s.id, path)
+      var count = 1
+      for x in d {
+        let (p, o) = count.multipliedReportingOverflow(by: x)
+        guard !o, p <= limit else { throw .unexpected(object: path, reason: "more than \(limit) values") }
+        count = p
+      }
+      var values = [Double](repeating: 0, count: count)
+      if count > 0 {
+        let status = values.withUnsafeMutableBytes {
+          H5Dread(ds.id, CHDF5_nativeDouble(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress)
+        }
+        try check(status, "H5Dread", path)
+      }
+      return (d, values)
     }
   }
 }
