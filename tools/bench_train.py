@@ -38,6 +38,7 @@ import scipy.optimize as op
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed_reference as seed  # noqa: E402
 from make_digits import build_digits20, build_digits5000, check_digits5000, save_xy  # noqa: E402
+from bench_predict import blas_info  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EVAL_RE = re.compile(r"benchmark: cost\+gradient median ([0-9.]+) ms over (\d+) runs \((\d+) rows\)")
@@ -68,16 +69,6 @@ def run(cmd):
     if r.returncode != 0:
         raise SystemExit("%s failed (%d):\n%s" % (" ".join(cmd), r.returncode, r.stderr.strip()))
     return r
-
-
-def blas_info():
-    try:
-        from threadpoolctl import threadpool_info
-        return "; ".join("%s %s (%s, %d threads)" % (i.get("internal_api"), i.get("version"),
-                                                      i.get("architecture"), i.get("num_threads"))
-                         for i in threadpool_info())
-    except Exception as e:  # pragma: no cover
-        return "unknown (%s)" % e
 
 
 def main(argv=None):

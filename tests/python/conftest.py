@@ -9,6 +9,7 @@ Environment:
 """
 
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -80,3 +81,21 @@ def pytest_terminal_summary(terminalreporter):
     if _ex4_skip_reported or not os.path.exists(EX4WEIGHTS):
         terminalreporter.write_sep("!", "SKIPPED course-weights checks", red=True, bold=True)
         terminalreporter.write_line(EX4_MISSING_MSG, red=True, bold=True)
+
+
+THETA_BIN = os.environ.get("THETA_BIN", os.path.join(ROOT, ".build", "debug", "theta"))
+
+
+@pytest.fixture(scope="session")
+def theta():
+    """Path of the theta binary; the tests fail (not skip) when it is absent."""
+    if not os.path.exists(THETA_BIN):
+        if os.environ.get("THETA_ALLOW_NO_BIN") == "1":
+            pytest.skip(f"theta binary {THETA_BIN} absent (THETA_ALLOW_NO_BIN=1)")
+        pytest.fail(f"theta binary {THETA_BIN} not found: build it (make test does) or set THETA_BIN")
+    return THETA_BIN
+
+
+def run_theta(theta, *args, stdin=None):
+    """Runs `theta ARGS…` and returns the completed process (text output)."""
+    return subprocess.run([theta, *map(str, args)], capture_output=True, text=True, input=stdin)

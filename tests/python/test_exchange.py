@@ -20,26 +20,16 @@ import numpy as np
 import pytest
 import scipy.io
 
-from conftest import EX4WEIGHTS, FIXTURES, ROOT
+from conftest import EX4WEIGHTS, FIXTURES, ROOT, run_theta as run
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import theta_format as tf  # noqa: E402
 
-THETA = os.environ.get("THETA_BIN", os.path.join(ROOT, ".build", "debug", "theta"))
 DIGITS = Path(FIXTURES) / "digits20.mat"
 
 
-@pytest.fixture(scope="module")
-def theta():
-    if not os.path.exists(THETA):
-        if os.environ.get("THETA_ALLOW_NO_BIN") == "1":
-            pytest.skip(f"theta binary {THETA} absent (THETA_ALLOW_NO_BIN=1)")
-        pytest.fail(f"theta binary {THETA} not found: build it or set THETA_BIN")
-    return THETA
 
 
-def run(theta, *args):
-    return subprocess.run([theta, *map(str, args)], capture_output=True, text=True)
 
 
 def ok(r):

@@ -135,6 +135,28 @@ enum H5 {
     return d.map { Int($0) }
   }
 
+  /// The dataset `ds` (of dataspace `space`) read as doubles (`H5Dread` converting to
+  /// `H5T_NATIVE_DOUBLE`), after checking its element count against `limit`.
+  static func readAsDoubles(
+    _ ds: hid_t, space: hid_t, _ path: String, limit: Int
+  ) throws(HDF5Error) -> (dimensions: [Int], values: [Double]) {
+    let d = try dims(of: space, path)
+    var count = 1
+    for x in d {
+      let (p, o) = count.multipliedReportingOverflow(by: x)
+      guard !o, p <= limit else { throw .unexpected(object: path, reason: "more than \(limit) values") }
+      count = p
+    }
+    var values = [Double](repeating: 0, count: count)
+    if count > 0 {
+      let status = values.withUnsafeMutableBytes {
+        H5Dread(ds, CHDF5_nativeDouble(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress)
+      }
+      try check(status, "H5Dread", path)
+    }
+    return (d, values)
+  }
+
   static func typeName(_ t: hid_t) -> String {
     let size = H5Tget_size(t)
     switch H5Tget_class(t) {
@@ -164,20 +186,7 @@ enum H5 {
       }
       let size = H5Tget_size(t.id)
       guard size == 8 || size == 4 else { throw .unexpected(object: path, reason: "holds \(size * 8)-bit floats; only 32 and 64 are read") }
-      let d = try dims(of: s.id, path)
-      var count = 1
-      for x in d {
-        let (p, o) = count.multipliedReportingOverflow(by: x)
-        guard !o, p <= limit else { throw .unexpected(object: path, reason: "more than \(limit) values") }
-        count = p
-      }
-      var values = [Double](repeating: 0, count: count)
-      if count > 0 {
-        let status = values.withUnsafeMutableBytes {
-          H5Dread(ds.id, CHDF5_nativeDouble(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress)
-        }
-        try check(status, "H5Dread", path)
-      }
+      let (d, values) = try readAsDoubles(ds.id, space: s.id, path, limit: limit)
       return HDF5Array(dimensions: d, type: size == 8 ? .float64 : .float32, values: values)
     }
   }
@@ -436,20 +445,7 @@ extension H5 {
       guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER else {
         throw .unexpected(object: path, reason: "holds \(typeName(t.id)), not numbers")
       }
-      let d = try dims(of: s.id, path)
-      var count = 1
-      for x in d {
-        let (p, o) = count.multipliedReportingOverflow(by: x)
-        guard !o, p <= limit else { throw .unexpected(object: path, reason: "more than \(limit) values") }
-        count = p
-      }
-      var values = [Double](repeating: 0, count: count)
-      if count > 0 {
-        let status = values.withUnsafeMutableBytes {
-          H5Dread(ds.id, CHDF5_nativeDouble(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress)
-        }
-        try check(status, "H5Dread", path)
-      }
+      let (d, values) = try readAsDoubles(ds.id, space: s.id, path, limit: limit)
       return (d, values)
     }
   }
