@@ -1,5 +1,6 @@
 internal import CMatio
 import Foundation
+import HDF5File
 
 /// The matio calls that write a MAT file, under ``Matio/locked(_:)``.
 enum MatioWrite {
@@ -46,6 +47,13 @@ enum MatioWrite {
     guard let data = FileManager.default.contents(atPath: tmp) else {
       throw .cannotRead(file: tmp, reason: "matio's output is missing")
     }
-    return [UInt8](data)
+    guard version == .v73 else { return [UInt8](data) }
+    // libhdf5 stamps each object header with the time; clear those stamps so the
+    // same model always gives the same bytes.
+    do {
+      return try HDF5File.clearingModificationTimes([UInt8](data), path: tmp)
+    } catch {
+      throw .matio(file: name, call: "H5Ovisit2", message: error.description)
+    }
   }
 }
