@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(pkg-config zlib1g-dev libdeflate-dev libmatio-dev libopenblas-dev libhdf5-dev hdf5-tools libpng-dev python3-venv)
+packages=(pkg-config zlib1g-dev libdeflate-dev libmatio-dev libopenblas-dev libhdf5-dev hdf5-tools libpng-dev python3-venv octave)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
