@@ -23,13 +23,7 @@ public struct CRC32C: Sendable {
 
   /// Feeds the bytes of a raw buffer (no copy).
   public mutating func update(_ buffer: UnsafeRawBufferPointer) {
-    var c = state
-    crc32cTable.withUnsafeBufferPointer { t in
-      for b in buffer {
-        c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8)
-      }
-    }
-    state = c
+    state = crc32cUpdate(state, buffer)
   }
 
   /// The checksum of everything fed so far.
@@ -41,10 +35,4 @@ public struct CRC32C: Sendable {
     c.update(bytes)
     return c.value
   }
-}
-
-private let crc32cTable: [UInt32] = (0..<256).map { n -> UInt32 in
-  var c = UInt32(n)
-  for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
-  return c
 }

@@ -1,29 +1,5 @@
 import Glibc
-
-/// Errors reading or writing files; `description` is the one-line message a user sees.
-public enum SafeFileError: Error, Equatable, CustomStringConvertible {
-  /// The output exists and replacing it was not asked for (`--force`).
-  case exists(path: String)
-  /// The output would overwrite one of the command's own inputs.
-  case wouldOverwriteInput(path: String)
-  /// A system call failed; `call` names it, `errno` is its C error code.
-  case system(path: String, call: String, errno: Int32)
-  /// The file is larger than a reader is willing to load.
-  case tooLarge(path: String, size: Int, limit: Int)
-
-  public var description: String {
-    switch self {
-    case .exists(let path):
-      "\(path): already exists; pass --force to replace it"
-    case .wouldOverwriteInput(let path):
-      "\(path): is also an input of this command; choose another output"
-    case .system(let path, let call, let code):
-      "\(path): \(String(cString: strerror(code))) (\(call))"
-    case .tooLarge(let path, let size, let limit):
-      "\(path): \(size) bytes is more than the \(limit)-byte limit"
-    }
-  }
-}
+import Synchronization
 
 /// Whole-file reads and atomic writes.
 ///
@@ -46,35 +22,12 @@ public enum SafeFile {
     if (st.st_mode & S_IFMT) == S_IFDIR { throw .system(path: path, call: "read", errno: EISDIR) }
     let expected = Int(st.st_size)
     if expected > limit { throw .tooLarge(path: path, size: expected, limit: limit) }
-    var out = [UInt8]()
-    out.reserveCapacity(max(expected, 0))
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw .system(path: path, call: "read", errno: errno)
-      }
-      if n == 0 { break }
-      out.append(contentsOf: chunk[0..<n])
-      if out.count > limit { throw .tooLarge(path: path, size: out.count, limit: limit) }
-    }
-    return out
+    return try Descriptor.readAll(fd, path: path, capacity: max(expected, 0), limit: limit)
   }
 
   /// Reads all of standard input.
   public static func readStandardInput() throws(SafeFileError) -> [UInt8] {
-    var out = [UInt8]()
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw .system(path: "<stdin>", call: "read", errno: errno)
-      }
-      if n == 0 { return out }
-      out.append(contentsOf: chunk[0..<n])
-    }
+    try Descriptor.readAll(0, path: "<stdin>", capacity: 0, limit: Int.max)
   }
 
   /// Whether something exists at `path`.
@@ -121,19 +74,7 @@ public enum SafeFile {
     let tmp = dir + "/." + base + ".tmp-\(getpid())-\(nextSerial())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .system(path: path, call: "open", errno: errno) }
-    var failure: SafeFileError?
-    var offset = 0
-    bytes.withUnsafeBytes { raw in
-      while offset < raw.count {
-        let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = .system(path: path, call: "write", errno: errno)
-          return
-        }
-        offset += n
-      }
-    }
+    var failure: SafeFileError? = Descriptor.writeAll(fd, bytes, path: path)
     if failure == nil, fsync(fd) != 0 { failure = .system(path: path, call: "fsync", errno: errno) }
     if close(fd) != 0, failure == nil { failure = .system(path: path, call: "close", errno: errno) }
     if failure == nil, !overwrite {
@@ -161,13 +102,8 @@ public enum SafeFile {
   /// Best effort; failures are ignored (the write itself reports real problems).
   static func removeStaleTemporaries(in dir: String, base: String) {
     let prefix = "." + base + ".tmp-"
-    guard let d = opendir(dir) else { return }
-    defer { closedir(d) }
     var stale: [String] = []
-    while let entry = readdir(d) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
+    for name in Descriptor.directoryEntries(dir) {
       guard name.hasPrefix(prefix) else { continue }
       let parts = name.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
       guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, UInt(parts[1]) != nil,
@@ -184,9 +120,9 @@ public enum SafeFile {
     return (dir.isEmpty ? "/" : dir, String(path[path.index(after: slash)...]))
   }
 
-  nonisolated(unsafe) private static var serial = 0
+  /// Distinguishes the temporaries of concurrent writes in one process.
+  private static let serial = Atomic<Int>(0)
   private static func nextSerial() -> Int {
-    serial += 1
-    return serial
+    serial.add(1, ordering: .relaxed).newValue
   }
 }
