@@ -83,7 +83,7 @@ public enum Exchange {
   /// The exchange format of the file at `path`: by its first bytes, else by its name;
   /// `nil` for MAT v4 (no magic) and unknown files.
   public static func detectFormat(path: String) -> ExchangeFormat? {
-    if let bytes = try? SafeFile.read(path, limit: 1 << 34), let f = ExchangeFormat(magic: bytes) {
+    if let bytes = try? SafeFile.readPrefix(path, count: 1032), let f = ExchangeFormat(magic: bytes) {
       if f == .hdf5, ExchangeFormat(path: path) == .mat { return .mat }
       return f
     }

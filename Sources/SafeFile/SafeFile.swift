@@ -25,9 +25,26 @@ public enum SafeFile {
     return try Descriptor.readAll(fd, path: path, capacity: max(expected, 0), limit: limit)
   }
 
+  /// Reads at most the first `count` bytes of the file at `path` (fewer when it is
+  /// shorter): enough to recognise a format by its magic without loading the file.
+  ///
+  /// - Throws: ``SafeFileError`` naming the path and the failing call.
+  public static func readPrefix(_ path: String, count: Int) throws(SafeFileError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .system(path: path, call: "open", errno: errno) }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { throw .system(path: path, call: "fstat", errno: errno) }
+    if (st.st_mode & S_IFMT) == S_IFDIR { throw .system(path: path, call: "read", errno: EISDIR) }
+    return try Descriptor.readPrefix(fd, path: path, count: count)
+  }
+
   /// Reads all of standard input.
-  public static func readStandardInput() throws(SafeFileError) -> [UInt8] {
-    try Descriptor.readAll(0, path: "<stdin>", capacity: 0, limit: Int.max)
+  ///
+  /// - Parameter limit: refuse more than this many bytes (default 4 GiB).
+  /// - Throws: ``SafeFileError/tooLarge(path:size:limit:)`` past the limit, or a read failure.
+  public static func readStandardInput(limit: Int = 1 << 32) throws(SafeFileError) -> [UInt8] {
+    try Descriptor.readAll(0, path: "<stdin>", capacity: 0, limit: limit)
   }
 
   /// Whether something exists at `path`.

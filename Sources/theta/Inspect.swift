@@ -17,7 +17,7 @@ extension Theta {
         in Docs/CLI.md).
         """)
 
-    @Argument(help: "The file to describe (.theta or .mat).")
+    @Argument(help: "The file to describe: .theta, .mat, .h5 or .safetensors.")
     var file: String
 
     @Flag(help: "Print JSON for scripts instead of text.")
@@ -25,7 +25,7 @@ extension Theta {
 
     func run() throws {
       try reportingErrors {
-        let head = try SafeFile.read(file, limit: 1 << 34).prefix(8)
+        let head = try SafeFile.readPrefix(file, count: 8)
         if Array(head) == ModelFile.magic {
           let report = ModelReport(try ModelFile.inspect(path: file), file: file)
           print(json ? try encodeJSON(report) : report.text)

@@ -4,7 +4,10 @@
   import Darwin
 #endif
 
-/// The whole content of the file at `path`.
+/// The largest data file read (4 GiB): a CSV of 5000 × 400 values is about 20 MB.
+let dataFileLimit = 1 << 32
+
+/// The whole content of the file at `path`, at most ``dataFileLimit`` bytes.
 ///
 /// The corresponding C functions are `open` (`O_RDONLY | O_CLOEXEC`), `fstat`
 /// (to size the buffer of a regular file) and `read`, retried on `EINTR`;
@@ -23,6 +26,9 @@ func readFile(_ path: String) throws(DatasetError) -> [UInt8] {
   if (info.st_mode & S_IFMT) == S_IFDIR {
     throw .cannotRead(file: path, reason: systemError(EISDIR))
   }
+  let tooLarge = DatasetError.cannotRead(
+    file: path, reason: "larger than the \(dataFileLimit >> 30) GiB limit for a data file")
+  if Int(info.st_size) > dataFileLimit { throw tooLarge }
   var bytes: [UInt8] = []
   var capacity = max(Int(info.st_size) + 1, 65_536)
   var failure: Int32 = 0
@@ -47,7 +53,8 @@ func readFile(_ path: String) throws(DatasetError) -> [UInt8] {
     }
     bytes.removeLast(capacity - start - appended)
     if start + appended < capacity { break }  // end of file before the buffer filled
-    capacity *= 2
+    if bytes.count > dataFileLimit { throw tooLarge }
+    capacity = min(capacity * 2, dataFileLimit + 1)
   }
   guard failure == 0 else { throw .cannotRead(file: path, reason: systemError(failure)) }
   return bytes

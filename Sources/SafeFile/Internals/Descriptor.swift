@@ -26,6 +26,23 @@ enum Descriptor {
     }
   }
 
+  /// Reads up to `count` bytes from `fd` (fewer only at its end), retrying on `EINTR`.
+  static func readPrefix(_ fd: Int32, path: String, count: Int) throws(SafeFileError) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: max(count, 0))
+    var filled = 0
+    while filled < out.count {
+      let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .system(path: path, call: "read", errno: errno)
+      }
+      if n == 0 { break }
+      filled += n
+    }
+    out.removeLast(out.count - filled)
+    return out
+  }
+
   /// Writes all of `bytes` to `fd`, retrying short writes and `EINTR`; the error, or `nil`.
   static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) -> SafeFileError? {
     var failure: SafeFileError?
