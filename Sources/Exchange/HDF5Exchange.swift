@@ -77,18 +77,38 @@ public enum HDF5Exchange {
     }
   }
 
+  /// The most values read from one HDF5 file, over all its datasets (2^26).
+  static let valueBudget = 1 << 26
+
   static func read(path: String) throws(ExchangeError) -> ThetaModel {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
     let bytes: [UInt8]
     do { bytes = try SafeFile.read(path) } catch { throw .io(error) }
     do {
       let f = try HDF5File(reading: path)
+      // One budget for every dataset of the file: 2^26 values (512 MiB as float64) in all.
+      var budget = HDF5Exchange.valueBudget
+      func readBudgeted(_ dataset: String) throws -> HDF5Array {
+        let (dims, _) = try f.describeDataset(dataset)
+        var count = 1
+        for d in dims {
+          let (p, overflow) = count.multipliedReportingOverflow(by: max(d, 0))
+          guard !overflow, p <= budget else {
+            throw ExchangeReason(
+              "\(dataset) takes the datasets past \(HDF5Exchange.valueBudget) values in all, the limit")
+          }
+          count = p
+        }
+        let a = try f.readDataset(dataset, limit: budget)
+        budget -= a.values.count
+        return a
+      }
       var weights: [WeightMatrix] = []
       var dtypes = Set<HDF5FloatType>()
       if f.kind(of: "/Theta1") == .dataset {
         var k = 1
         while f.kind(of: "/Theta\(k)") == .dataset {
-          let a = try f.readDataset("/Theta\(k)")
+          let a = try readBudgeted("/Theta\(k)")
           guard a.dimensions.count == 2, a.dimensions.allSatisfy({ $0 >= 1 }) else {
             throw ExchangeReason("/Theta\(k) has shape \(a.dimensions), expected a matrix")
           }
@@ -108,8 +128,8 @@ public enum HDF5Exchange {
           guard f.kind(of: "\(g)/\(kn)") == .dataset, f.kind(of: "\(g)/\(bn)") == .dataset else {
             throw ExchangeReason("missing dataset \(g)/\(kn) or \(g)/\(bn)")
           }
-          let kernel = try f.readDataset("\(g)/\(kn)")
-          let bias = try f.readDataset("\(g)/\(bn)")
+          let kernel = try readBudgeted("\(g)/\(kn)")
+          let bias = try readBudgeted("\(g)/\(bn)")
           guard kernel.dimensions.count == 2, kernel.dimensions.allSatisfy({ $0 >= 1 }), bias.dimensions == [kernel.dimensions[1]] else {
             throw ExchangeReason("\(layer): kernel \(kernel.dimensions) and bias \(bias.dimensions) do not match (in, out) and (out)")
           }
