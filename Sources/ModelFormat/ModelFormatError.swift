@@ -95,7 +95,8 @@ public indirect enum ModelFormatError: Error, Equatable, CustomStringConvertible
       "\(UInt64(actual) - expected) unexpected bytes after the end of the model (\(expected) bytes)"
     case .headerChecksum: "damaged: the header fails its CRC-32C"
     case .headerOverrun(let field): "damaged header: \(field) runs past the end of the header"
-    case .limitExceeded(let what, let value, let limit): "\(what) \(value) exceeds the limit of \(limit)"
+    case .limitExceeded(let what, let value, let limit):
+      value == 0 ? "\(what) is 0; it must be 1 to \(limit)" : "\(what) \(value) exceeds the limit of \(limit)"
     case .badKey(let key): "invalid metadata key '\(key)'"
     case .unsortedKeys(let previous, let key):
       previous == key
