@@ -42,6 +42,7 @@ test: deps
 	  $(DEBUG_BIN) convert $$f $(OUT)/swift-outputs/$$(basename $$f .mat).theta --meta made-by=make-test || exit 1; done
 	@$(DEBUG_BIN) convert Fixtures/digits20-weights.mat $(OUT)/swift-outputs/digits20-f32.theta --dtype float32
 	THETA_BIN=$(DEBUG_BIN) THETA_OUTPUTS=$(OUT)/swift-outputs $(PY) -m pytest -q tests/python
+	$(MAKE) fuzz-smoke
 
 fixtures: deps
 	tools/make_fixtures.sh
@@ -53,3 +54,4 @@ clean:
 	rm -rf .build $(OUT)
 
 include mk/docs-images.mk
+include mk/fuzz.mk

@@ -11,6 +11,10 @@ let package = Package(
     .library(name: "ModelFormat", targets: ["ModelFormat"]),
     .library(name: "Inference", targets: ["Inference"]),
     .library(name: "Conversion", targets: ["Conversion"]),
+    // Exchange, Datasets and Checksums are products so that the fuzz package (Fuzz/) can use them.
+    .library(name: "Exchange", targets: ["Exchange"]),
+    .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "Checksums", targets: ["Checksums"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

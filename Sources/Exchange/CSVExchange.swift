@@ -32,9 +32,14 @@ public enum CSVExchange {
 
   /// The sidecar belonging to `path` when it exists.
   public static func sidecarPath(for path: String) -> String? {
+    sidecarPath(for: path, exists: SafeFile.exists)
+  }
+
+  /// The sidecar belonging to `path` when `exists` says it is there.
+  static func sidecarPath(for path: String, exists: (String) -> Bool) -> String? {
     guard path.lowercased().hasSuffix(".csv") else { return nil }
     let s = stem(path) + ".meta.csv"
-    return SafeFile.exists(s) ? s : nil
+    return exists(s) ? s : nil
   }
 
   static func encode(_ model: ThetaModel, path: String, layout: ExportLayout) -> [(String, [UInt8])] {
@@ -69,20 +74,45 @@ public enum CSVExchange {
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
-  /// Splits CSV text into records of fields (RFC 4180 quoting, `\n` or `\r\n`).
-  static func records(_ text: String) throws(ExchangeReason) -> [[String]] {
-    var rows: [[String]] = []
+  /// Calls `body` with each record of CSV text (RFC 4180 quoting, `\n` or `\r\n`): its
+  /// first `maxFields` fields and how many fields it has.
+  ///
+  /// Only the current record is kept: listing every record and field first took ~20 bytes
+  /// per byte of a sidecar of commas or line ends (fuzzing, issue 6).
+  static func forEachRecord(
+    _ text: String, maxFields: Int, _ body: (_ fields: [String], _ count: Int) throws(ExchangeReason) -> Void
+  ) throws(ExchangeReason) {
+    var finished = 0  // records passed to body
     var row: [String] = []
+    var count = 0
     var field = ""
     var quoted = false
     var afterQuote = false
-    var chars = Array(text.unicodeScalars)[...]
-    while let c = chars.popFirst() {
+    var chars = text.unicodeScalars.makeIterator()
+    var lookahead: Unicode.Scalar? = nil
+    func next() -> Unicode.Scalar? {
+      if let c = lookahead {
+        lookahead = nil
+        return c
+      }
+      return chars.next()
+    }
+    func peek() -> Unicode.Scalar? {
+      if lookahead == nil { lookahead = chars.next() }
+      return lookahead
+    }
+    func endField() {
+      if count < maxFields { row.append(field) }
+      count += 1
+      field = ""
+      afterQuote = false
+    }
+    while let c = next() {
       if quoted {
         if c == "\"" {
-          if chars.first == "\"" {
+          if peek() == "\"" {
             field.unicodeScalars.append("\"")
-            chars.removeFirst()
+            _ = next()
           } else {
             quoted = false
             afterQuote = true
@@ -94,66 +124,98 @@ public enum CSVExchange {
       }
       switch c {
       case ",":
-        row.append(field)
-        field = ""
-        afterQuote = false
+        endField()
       case "\n", "\r":
-        if c == "\r", chars.first == "\n" { chars.removeFirst() }
-        row.append(field)
-        rows.append(row)
+        if c == "\r", peek() == "\n" { _ = next() }
+        endField()
+        try body(row, count)
+        finished += 1
         row = []
-        field = ""
-        afterQuote = false
+        count = 0
       case "\"":
-        guard field.isEmpty, !afterQuote else { throw ExchangeReason("stray quote in row \(rows.count + 1)") }
+        guard field.isEmpty, !afterQuote else { throw ExchangeReason("stray quote in row \(finished + 1)") }
         quoted = true
       default:
-        guard !afterQuote else { throw ExchangeReason("text after a closing quote in row \(rows.count + 1)") }
+        guard !afterQuote else { throw ExchangeReason("text after a closing quote in row \(finished + 1)") }
         field.unicodeScalars.append(c)
       }
     }
     if quoted { throw ExchangeReason("unterminated quote") }
-    if !field.isEmpty || !row.isEmpty || afterQuote {
-      row.append(field)
-      rows.append(row)
+    if !field.isEmpty || count > 0 || afterQuote {
+      endField()
+      try body(row, count)
     }
-    return rows
   }
 
   /// Reads a model from a CSV export: the sidecar (when present) gives the layout,
   /// dtype and metadata; without one, `NAME.Theta1.csv` … are read as matrices.
   public static func read(path: String) throws(ExchangeError) -> ThetaModel {
+    try read(path: path, exists: SafeFile.exists, load: readFile)
+  }
+
+  /// Reads a model from CSV export files already in memory (the in-memory form of
+  /// ``read(path:)``, used by the fuzz targets in `Fuzz/`).
+  ///
+  /// - Parameters:
+  ///   - files: the bytes of each file by path: the data files `NAME.Theta1.csv` … (or
+  ///     `NAME.csv` for the unrolled layout) and, optionally, the sidecar `NAME.meta.csv`.
+  ///   - path: the path of the export as ``read(path:)`` would be given it.
+  /// - Throws: ``ExchangeError`` as ``read(path:)`` does; a file absent from `files`
+  ///   is ``ExchangeError/io(_:)`` with `ENOENT`.
+  public static func decode(files: [String: [UInt8]], path: String) throws(ExchangeError) -> ThetaModel {
+    try read(
+      path: path, exists: { files[$0] != nil },
+      load: { (p: String) throws(ExchangeError) -> [UInt8] in
+        guard let bytes = files[p] else { throw .io(.system(path: p, call: "open", errno: 2)) }
+        return bytes
+      })
+  }
+
+  /// ``read(path:)`` over any store of files: `exists` tells whether a file is there,
+  /// `load` gives its bytes.
+  static func read(
+    path: String, exists: (String) -> Bool, load: (String) throws(ExchangeError) -> [UInt8]
+  ) throws(ExchangeError) -> ThetaModel {
     let base = stem(path)
     var layout = "matrices"
     var dtype = DType.float64
     var typed: (Metadata, DType?)? = nil
     var sourceBytes: [UInt8]? = nil
     func fail(_ file: String, _ reason: String) -> ExchangeError { .malformed(file: file, format: .csv, reason: reason) }
-    if let sidecar = sidecarPath(for: path) {
-      let bytes = try readFile(sidecar)
+    if let sidecar = sidecarPath(for: path, exists: exists) {
+      let bytes = try load(sidecar)
       sourceBytes = bytes
       guard let text = String(validating: bytes, as: UTF8.self) else { throw fail(sidecar, "not UTF-8 text") }
-      let rows: [[String]]
-      do { rows = try records(text) } catch { throw fail(sidecar, error.description) }
-      guard rows.first == ["key", "type", "value"] else { throw fail(sidecar, "first row must be key,type,value") }
       var meta = Metadata()
       var seen = Set<String>()
-      for (i, r) in rows.dropFirst().enumerated() {
-        guard r.count == 3 else { throw fail(sidecar, "row \(i + 2) has \(r.count) fields, expected 3") }
-        guard seen.insert(r[0]).inserted else { throw fail(sidecar, "key \(r[0]) appears twice") }
-        switch r[0] {
-        case "theta.layout":
-          guard r[2] == "matrices" || r[2] == "unrolled-row" else { throw fail(sidecar, "theta.layout '\(r[2])' is not matrices or unrolled-row") }
-          layout = r[2]
-        case "theta.dtype":
-          guard let d = DType(name: r[2]) else { throw fail(sidecar, "theta.dtype '\(r[2])' is not float64 or float32") }
-          dtype = d
-        case "theta.format_version": break
-        default:
-          guard Metadata.isValidKey(r[0]) else { throw fail(sidecar, "metadata key '\(r[0])' is not valid") }
-          do { meta[r[0]] = try MetadataText.value(r[2], type: r[1], key: r[0]) } catch { throw fail(sidecar, error.description) }
+      var index = 0
+      do {
+        try forEachRecord(text, maxFields: 3) { (r: [String], n: Int) throws(ExchangeReason) in
+          index += 1
+          if index == 1 {
+            guard n == 3, r == ["key", "type", "value"] else { throw ExchangeReason("first row must be key,type,value") }
+            return
+          }
+          guard n == 3 else { throw ExchangeReason("row \(index) has \(n) fields, expected 3") }
+          guard seen.insert(r[0]).inserted else { throw ExchangeReason("key \(r[0]) appears twice") }
+          switch r[0] {
+          case "theta.layout":
+            guard r[2] == "matrices" || r[2] == "unrolled-row" else {
+              throw ExchangeReason("theta.layout '\(r[2])' is not matrices or unrolled-row")
+            }
+            layout = r[2]
+          case "theta.dtype":
+            guard let d = DType(name: r[2]) else { throw ExchangeReason("theta.dtype '\(r[2])' is not float64 or float32") }
+            dtype = d
+          case "theta.format_version": break
+          default:
+            guard Metadata.isValidKey(r[0]) else { throw ExchangeReason("metadata key '\(r[0])' is not valid") }
+            meta[r[0]] = try MetadataText.value(r[2], type: r[1], key: r[0])
+          }
         }
-      }
+      } catch { throw fail(sidecar, error.description) }
+      guard index > 0 else { throw fail(sidecar, "first row must be key,type,value") }
+      if let key = ReservedKeys.first(in: meta) { throw fail(sidecar, ReservedKeys.reason(key)) }
       typed = (meta, dtype)
     }
     var weights: [WeightMatrix] = []
@@ -162,11 +224,19 @@ public enum CSVExchange {
     if layout == "unrolled-row" {
       let file = base + ".csv"
       guard let sizes, sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 < 1 << 24 }) else { throw fail(file, "bad model.layer_sizes") }
-      let rows = try numbers(file, dtype: dtype)
-      guard rows.allSatisfy({ $0.count == 1 }) else { throw fail(file, "an unrolled CSV has one value per row") }
-      let values = rows.map { $0[0] }
-      let needed = zip(sizes.dropFirst(), sizes).reduce(0) { $0 + $1.0 * ($1.1 + 1) }
-      guard values.count == needed else { throw fail(file, "\(values.count) values, layer sizes \(sizes) need \(needed)") }
+      let values = try numbers(file, bytes: try load(file), dtype: dtype, oneValuePerRow: true).values
+      // Each term is below 2^48, but enough of them overflow Int (fuzzing, issue 6).
+      var needed = 0
+      var overflow = false
+      for (units, inputs) in zip(sizes.dropFirst(), sizes) {
+        let (term, o1) = units.multipliedReportingOverflow(by: inputs + 1)
+        let (sum, o2) = needed.addingReportingOverflow(term)
+        overflow = overflow || o1 || o2
+        needed = sum
+      }
+      guard !overflow, values.count == needed else {
+        throw fail(file, "\(values.count) values, layer sizes \(sizes) need \(overflow ? "more than \(Int.max)" : String(needed))")
+      }
       var at = 0
       for k in 1..<sizes.count {
         let n = sizes[k] * (sizes[k - 1] + 1)
@@ -175,17 +245,20 @@ public enum CSVExchange {
       }
     } else {
       var k = 1
-      while sizes.map({ k < $0.count }) ?? SafeFile.exists("\(base).Theta\(k).csv") {
+      while sizes.map({ k < $0.count }) ?? exists("\(base).Theta\(k).csv") {
         let file = "\(base).Theta\(k).csv"
-        let rows = try numbers(file, dtype: dtype)
-        guard let columns = rows.first?.count, columns >= 1 else { throw fail(file, "no rows") }
-        if let bad = rows.firstIndex(where: { $0.count != columns }) {
-          throw fail(file, "row \(bad + 1) has \(rows[bad].count) values, row 1 has \(columns)")
+        let table = try numbers(file, bytes: try load(file), dtype: dtype)
+        guard table.rows >= 1 else { throw fail(file, "no rows") }
+        let columns = table.columns
+        // The sidecar's sizes are any Int64: compare without computing sizes[k - 1] + 1,
+        // which overflows for Int64.max (fuzzing, issue 6).
+        if let sizes, table.rows != sizes[k] || columns - 1 != sizes[k - 1] {
+          let (needColumns, overflow) = sizes[k - 1].addingReportingOverflow(1)
+          throw fail(
+            file,
+            "shape \(table.rows)×\(columns), layer sizes need \(sizes[k])×\(overflow ? "(\(sizes[k - 1]) + 1)" : String(needColumns))")
         }
-        if let sizes, [rows.count, columns] != [sizes[k], sizes[k - 1] + 1] {
-          throw fail(file, "shape \(rows.count)×\(columns), layer sizes need \(sizes[k])×\(sizes[k - 1] + 1)")
-        }
-        weights.append(WeightMatrix(name: "Theta\(k)", rows: rows.count, columns: columns, values: rows.flatMap { $0 }))
+        weights.append(WeightMatrix(name: "Theta\(k)", rows: table.rows, columns: columns, values: table.values))
         k += 1
       }
       if weights.isEmpty { throw fail(path, "no \(base).Theta1.csv and no sidecar \(base).meta.csv") }
@@ -197,28 +270,52 @@ public enum CSVExchange {
     do { return try SafeFile.read(path, limit: 1 << 30) } catch { throw .io(error) }
   }
 
-  /// The numeric rows of a data CSV (no header, no quotes, no blank lines).
-  static func numbers(_ file: String, dtype: DType) throws(ExchangeError) -> [[Double]] {
-    let bytes = try readFile(file)
-    guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed(file: file, format: .csv, reason: "not UTF-8 text") }
-    var rows: [[Double]] = []
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    if lines.last == "" { lines.removeLast() }
-    for (i, rawLine) in lines.enumerated() {
-      let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-      var row: [Double] = []
-      for (j, field) in line.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
-        let t = field.trimmingCharacters(in: .whitespaces)
+  /// The numbers of a data CSV (no header, no quotes, no blank lines; lines end with
+  /// `\n` or `\r\n`), row-major, every row as long as the first (one value each when
+  /// `oneValuePerRow`, the unrolled layout).
+  ///
+  /// Values go straight into one array: a list of every line and field first took ~25
+  /// bytes per byte of a file of line ends or commas (fuzzing, issue 6).
+  static func numbers(
+    _ file: String, bytes: [UInt8], dtype: DType, oneValuePerRow: Bool = false
+  ) throws(ExchangeError) -> (values: [Double], rows: Int, columns: Int) {
+    func fail(_ reason: String) -> ExchangeError { .malformed(file: file, format: .csv, reason: reason) }
+    guard String(validating: bytes, as: UTF8.self) != nil else { throw fail("not UTF-8 text") }
+    var values: [Double] = []
+    var rows = 0
+    var columns = 0
+    guard !bytes.isEmpty else { return (values, 0, 0) }
+    let end = bytes.last == UInt8(ascii: "\n") ? bytes.count - 1 : bytes.count  // the final line end
+    var lineStart = 0
+    while lineStart <= end {
+      var lineEnd = lineStart
+      while lineEnd < end, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+      let next = lineEnd + 1
+      if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+      var n = 0
+      var fieldStart = lineStart
+      while true {
+        var fieldEnd = fieldStart
+        while fieldEnd < lineEnd, bytes[fieldEnd] != UInt8(ascii: ",") { fieldEnd += 1 }
+        n += 1
+        let t = String(decoding: bytes[fieldStart..<fieldEnd], as: UTF8.self).trimmingCharacters(in: .whitespaces)
         guard let v = NumberText.parse(Substring(t), dtype: dtype) else {
-          throw .malformed(file: file, format: .csv, reason: "row \(i + 1), column \(j + 1): '\(t.prefix(40))' is not a number")
+          throw fail("row \(rows + 1), column \(n): '\(t.prefix(40))' is not a number")
         }
-        guard v.isFinite else {
-          throw .malformed(file: file, format: .csv, reason: "row \(i + 1), column \(j + 1): \(t) is not finite")
-        }
-        row.append(v)
+        guard v.isFinite else { throw fail("row \(rows + 1), column \(n): \(t) is not finite") }
+        values.append(v)
+        if fieldEnd >= lineEnd { break }
+        fieldStart = fieldEnd + 1
       }
-      rows.append(row)
+      if oneValuePerRow, n != 1 { throw fail("an unrolled CSV has one value per row") }
+      if rows == 0 {
+        columns = n
+      } else if n != columns {
+        throw fail("row \(rows + 1) has \(n) values, row 1 has \(columns)")
+      }
+      rows += 1
+      lineStart = next
     }
-    return rows
+    return (values, rows, columns)
   }
 }

@@ -143,29 +143,53 @@ public enum ONNXImport {
   public static func read(path: String) throws(ExchangeError) -> ThetaModel {
     let bytes: [UInt8]
     do { bytes = try SafeFile.read(path, limit: 1 << 31) } catch { throw .io(error) }
+    return try decode(bytes, file: path)
+  }
+
+  /// Reads a Theta model from the bytes of an ONNX file already in memory
+  /// (the in-memory form of ``read(path:)``, used by the fuzz targets in `Fuzz/`).
+  ///
+  /// - Parameters:
+  ///   - bytes: the whole file.
+  ///   - file: the name used in messages and in `provenance.source_file`.
+  /// - Throws: ``ExchangeError`` as ``read(path:)`` does.
+  public static func decode(_ bytes: [UInt8], file path: String) throws(ExchangeError) -> ThetaModel {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .onnx, reason: reason) }
     do {
-      let model = try protoFields(bytes[...])
-      guard model.contains(where: { $0.number == 1 && $0.wire == 0 }) else { throw ExchangeReason("no ir_version (not an ONNX model)") }
-      guard let graph = model.last(where: { $0.number == 7 && $0.wire == 2 }) else { throw ExchangeReason("no graph") }
+      // The fields are visited, not collected: a list of every field costs ~30 bytes per
+      // 2-byte field, so a large file of tiny fields ran out of memory (fuzzing, issue 6).
+      var hasIRVersion = false
+      var graphPayload: ArraySlice<UInt8>? = nil
+      try forEachProtoField(bytes[...]) { (f: ProtoField) throws(ExchangeReason) in
+        if f.number == 1 && f.wire == 0 { hasIRVersion = true }
+        if f.number == 7 && f.wire == 2 { graphPayload = f.payload }
+      }
+      guard hasIRVersion else { throw ExchangeReason("no ir_version (not an ONNX model)") }
+      guard let graph = graphPayload else { throw ExchangeReason("no graph") }
       var map: [(key: String, value: String)] = []
-      for prop in model where prop.number == 14 && prop.wire == 2 {
+      var propKeys = Set<String>()
+      try forEachProtoField(bytes[...]) { (prop: ProtoField) throws(ExchangeReason) in
+        guard prop.number == 14 && prop.wire == 2 else { return }
         var key = "", value = ""
-        for f in try protoFields(prop.payload) where f.wire == 2 {
+        try forEachProtoField(prop.payload) { (f: ProtoField) throws(ExchangeReason) in
+          guard f.wire == 2 else { return }
           if f.number == 1 { key = String(decoding: f.payload, as: UTF8.self) }
           if f.number == 2 { value = String(decoding: f.payload, as: UTF8.self) }
         }
+        // As onnx.checker does; it also keeps the map as small as the file's distinct keys.
+        guard propKeys.insert(key).inserted else { throw ExchangeReason("metadata_props key '\(key.prefix(60))' appears twice") }
         map.append((key, value))
       }
       var tensors: [String: (dims: [Int], type: UInt64, values: [Double])] = [:]
-      for field in try protoFields(graph.payload) where field.number == 5 && field.wire == 2 {
+      try forEachProtoField(graph) { (field: ProtoField) throws(ExchangeReason) in
+        guard field.number == 5 && field.wire == 2 else { return }
         var dims: [Int] = []
         var type: UInt64 = 0
         var name = ""
         var raw: ArraySlice<UInt8>? = nil
         var doubles: [Double] = []
         var floats: [Double] = []
-        for f in try protoFields(field.payload) {
+        try forEachProtoField(field.payload) { (f: ProtoField) throws(ExchangeReason) in
           switch (f.number, f.wire) {
           case (1, 0):
             guard f.scalar < 1 << 31 else { throw ExchangeReason("initializer dimension \(f.scalar) is too large") }
@@ -182,7 +206,7 @@ public enum ONNXImport {
           default: break
           }
         }
-        guard name.hasPrefix("Theta") else { continue }
+        guard name.hasPrefix("Theta") else { return }
         guard tensors[name] == nil else { throw ExchangeReason("initializer \(name) appears twice") }
         let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
         var values: [Double]
@@ -224,6 +248,7 @@ public enum ONNXImport {
       guard !weights.isEmpty else { throw ExchangeReason("no initializers Theta1.weight and Theta1.bias (not a Theta export)") }
       guard types.count == 1 else { throw ExchangeReason("initializers mix DOUBLE and FLOAT") }
       let typed = try MetadataText.decode(map)
+      if let (metadata, _) = typed, let key = ReservedKeys.first(in: metadata) { throw ExchangeReason(ReservedKeys.reason(key)) }
       return try Exchange.assemble(
         weights: weights, dtype: types.first == 11 ? .float64 : .float32, typed: typed, file: path, format: .onnx,
         fileBytes: bytes)

@@ -89,7 +89,10 @@ public enum Safetensors {
       var dtype: String?
       var shape: [Int]?
       var offsets: [Int]?
+      var fieldNames = Set<String>()
       for (f, v) in fields {
+        // A repeated field would let readers disagree on which one counts (fuzzing, issue 6).
+        guard fieldNames.insert(f).inserted else { throw ExchangeReason("tensor '\(name)' has the field '\(f)' twice") }
         switch f {
         case "dtype": dtype = v.stringValue
         case "shape":
@@ -148,6 +151,17 @@ public enum Safetensors {
   public static func read(path: String) throws(ExchangeError) -> ThetaModel {
     let bytes: [UInt8]
     do { bytes = try SafeFile.read(path) } catch { throw .io(error) }
+    return try decode(bytes, file: path)
+  }
+
+  /// Reads a Theta model from the bytes of a safetensors file already in memory
+  /// (the in-memory form of ``read(path:)``, used by the fuzz targets in `Fuzz/`).
+  ///
+  /// - Parameters:
+  ///   - bytes: the whole file.
+  ///   - file: the name used in messages and in `provenance.source_file`.
+  /// - Throws: ``ExchangeError`` as ``read(path:)`` does.
+  public static func decode(_ bytes: [UInt8], file path: String) throws(ExchangeError) -> ThetaModel {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .safetensors, reason: reason) }
     let h: Header
     do { h = try header(bytes) } catch { throw fail(error.description) }
@@ -177,6 +191,7 @@ public enum Safetensors {
     }
     let typed: (Metadata, DType?)?
     do { typed = try MetadataText.decode(h.metadata) } catch { throw fail(error.description) }
+    if let (metadata, _) = typed, let key = ReservedKeys.first(in: metadata) { throw fail(ReservedKeys.reason(key)) }
     return try Exchange.assemble(
       weights: weights, dtype: dtype ?? .float64, typed: typed, file: path, format: .safetensors, fileBytes: bytes)
   }

@@ -251,6 +251,10 @@ struct NumberParser {
       }
     }
     guard digits > 0 else { return Parsed(value: nil, stop: from) }
+    // The exponent's value stops growing at 100000; when digits were dropped, the fast
+    // path must not run: ~100000 fraction digits could bring the clipped exponent back
+    // to ±22 and read `0.00…01e1000010` (infinite) as 1 (fuzzing, issue 6).
+    var exponentClipped = false
     if i < end, p[i] | 0x20 == UInt8(ascii: "e") {
       var j = i + 1
       var exponentNegative = false
@@ -261,7 +265,7 @@ struct NumberParser {
       var e = 0
       var exponentDigits = 0
       while j < end, let d = Self.digit(p[j]) {
-        if e < 100_000 { e = e * 10 + Int(d) }
+        if e < 100_000 { e = e * 10 + Int(d) } else { exponentClipped = true }
         exponentDigits += 1
         j += 1
       }
@@ -273,7 +277,7 @@ struct NumberParser {
     if mantissa == 0 && !inexact {
       return Parsed(value: negative ? -0.0 : 0.0, stop: i)
     }
-    if !inexact, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+    if !inexact, !exponentClipped, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
       let m = Double(mantissa)
       let v = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
       return Parsed(value: negative ? -v : v, stop: i)

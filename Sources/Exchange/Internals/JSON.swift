@@ -34,6 +34,9 @@ enum JSON: Equatable {
     return nil
   }
 
+  /// The most values (objects, arrays, strings, numbers, literals) one document may hold.
+  static let valueLimit = 1 << 20
+
   /// Parses `bytes` as one JSON value followed only by whitespace.
   static func parse(_ bytes: ArraySlice<UInt8>) throws(JSONError) -> JSON {
     var p = JSONParser(bytes: Array(bytes))
@@ -72,6 +75,10 @@ struct JSONError: Error {
 private struct JSONParser {
   let bytes: [UInt8]
   var i = 0
+  /// Values left to parse: each costs tens of bytes in memory for as little as two bytes
+  /// of text, so a 10 MB safetensors header of `[1,1,…]` took over 200 MB (fuzzing,
+  /// issue 6). No JSON Theta writes comes near the limit.
+  var valuesLeft = JSON.valueLimit
 
   mutating func skipSpace() {
     while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
@@ -79,6 +86,8 @@ private struct JSONParser {
 
   mutating func value(depth: Int) throws(JSONError) -> JSON {
     guard depth < 64 else { throw JSONError(message: "nested too deeply") }
+    guard valuesLeft > 0 else { throw JSONError(message: "more than \(JSON.valueLimit) values") }
+    valuesLeft -= 1
     guard i < bytes.count else { throw JSONError(message: "unexpected end of JSON") }
     switch bytes[i] {
     case UInt8(ascii: "{"):
@@ -127,11 +136,38 @@ private struct JSONParser {
     default:
       let start = i
       while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
-      guard i > start, let text = String(validating: bytes[start..<i], as: UTF8.self),
-        Double(text) != nil
+      guard i > start, Self.isNumber(bytes[start..<i]), let text = String(validating: bytes[start..<i], as: UTF8.self),
+        let v = Double(text)
       else { throw JSONError(message: "unexpected character at \(start)") }
+      // 1e999 is JSON but no double; as infinity it would not survive an export (fuzzing, issue 6).
+      guard v.isFinite else { throw JSONError(message: "number \(text.prefix(40)) at \(start) is out of range") }
       return .number(text)
     }
+  }
+
+  /// Whether `t` is a JSON number (RFC 8259 §6): `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+  /// No `+1`, `01`, `.5` or `1.` (which `Double` would take), as other readers refuse them.
+  static func isNumber(_ t: ArraySlice<UInt8>) -> Bool {
+    var i = t.startIndex
+    func digits() -> Int {
+      let s = i
+      while i < t.endIndex, t[i] >= 0x30, t[i] <= 0x39 { i += 1 }
+      return i - s
+    }
+    if i < t.endIndex, t[i] == UInt8(ascii: "-") { i += 1 }
+    let intStart = i
+    let n = digits()
+    guard n >= 1, n == 1 || t[intStart] != UInt8(ascii: "0") else { return false }
+    if i < t.endIndex, t[i] == UInt8(ascii: ".") {
+      i += 1
+      guard digits() >= 1 else { return false }
+    }
+    if i < t.endIndex, t[i] | 0x20 == UInt8(ascii: "e") {
+      i += 1
+      if i < t.endIndex, t[i] == UInt8(ascii: "+") || t[i] == UInt8(ascii: "-") { i += 1 }
+      guard digits() >= 1 else { return false }
+    }
+    return i == t.endIndex
   }
 
   mutating func endOrComma(_ close: UInt8) throws(JSONError) -> Bool {
@@ -205,7 +241,9 @@ private struct JSONParser {
   }
 
   mutating func hex4() throws(JSONError) -> UInt32 {
-    guard i + 4 <= bytes.count, let text = String(validating: bytes[i..<i + 4], as: UTF8.self),
+    // Four hex digits exactly: UInt32(_:radix:) alone would also take "+fff".
+    guard i + 4 <= bytes.count, bytes[i..<i + 4].allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20 }),
+      let text = String(validating: bytes[i..<i + 4], as: UTF8.self),
       let v = UInt32(text, radix: 16)
     else { throw JSONError(message: "bad \\u escape") }
     i += 4

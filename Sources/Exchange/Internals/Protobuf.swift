@@ -46,8 +46,18 @@ struct ProtoField {
 
 /// Splits a protobuf message into fields, checking every length against the bytes left.
 func protoFields(_ b: ArraySlice<UInt8>) throws(ExchangeReason) -> [ProtoField] {
-  var i = b.startIndex
   var out: [ProtoField] = []
+  try forEachProtoField(b) { (f: ProtoField) throws(ExchangeReason) in out.append(f) }
+  return out
+}
+
+/// Calls `body` with each field of a protobuf message in order, checking every length
+/// against the bytes left, without collecting them (memory stays constant however many
+/// fields the message has).
+func forEachProtoField(
+  _ b: ArraySlice<UInt8>, _ body: (ProtoField) throws(ExchangeReason) -> Void
+) throws(ExchangeReason) {
+  var i = b.startIndex
   func varint() throws(ExchangeReason) -> UInt64 {
     var v: UInt64 = 0
     var shift: UInt64 = 0
@@ -80,7 +90,6 @@ func protoFields(_ b: ArraySlice<UInt8>) throws(ExchangeReason) -> [ProtoField] 
       i += Int(n)
     default: throw ExchangeReason("unsupported protobuf wire type \(f.wire)")
     }
-    out.append(f)
+    try body(f)
   }
-  return out
 }

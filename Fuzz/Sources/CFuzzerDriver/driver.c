@@ -1,0 +1,2 @@
+// The declaration lives in include/CFuzzerDriver.h; the definition is in libFuzzer.
+#include "CFuzzerDriver.h"
