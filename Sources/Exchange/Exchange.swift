@@ -52,6 +52,9 @@ public enum Exchange {
     if options.format != .mat, options.matVersion != "5" {
       throw .unsupported(format: options.format, reason: "--mat-version is for MAT only")
     }
+    if let reason = unexportableMetadata(model.metadata, format: options.format) {
+      throw .unsupported(format: options.format, reason: reason)
+    }
     var files: [(String, [UInt8])]
     switch options.format {
     case .safetensors: files = [(path, Safetensors.encode(model))]
@@ -73,6 +76,29 @@ public enum Exchange {
       do { try SafeFile.write(bytes, to: p, overwrite: options.overwrite) } catch { throw .io(error) }
     }
     return files.map(\.0)
+  }
+
+  /// Why `metadata` cannot be written to `format` so that it reads back, or `nil`.
+  ///
+  /// A key the export writes itself (``ReservedKeys``) would appear twice, and a NaN or
+  /// infinite `float`/`float[]` value has no JSON or CSV number; importers refuse both,
+  /// so the export refuses them first. MAT files hold no metadata.
+  static func unexportableMetadata(_ metadata: Metadata, format: ExchangeFormat) -> String? {
+    guard format != .mat, format != .theta else { return nil }
+    if let key = ReservedKeys.first(in: metadata) {
+      return "the model's metadata key '\(key)' is one the export writes itself; rename it first"
+    }
+    guard format != .hdf5 else { return nil }  // HDF5 attributes hold any double
+    for (key, value) in metadata {
+      switch value {
+      case .float(let v) where !v.isFinite:
+        return "metadata '\(key)' is \(v), which \(format.displayName) metadata cannot hold as a number"
+      case .floatArray(let vs) where vs.contains(where: { !$0.isFinite }):
+        return "metadata '\(key)' holds a non-finite number, which \(format.displayName) metadata cannot hold"
+      default: continue
+      }
+    }
+    return nil
   }
 
   /// The paths an export to `path` writes (CSV: the matrix files and the sidecar).

@@ -155,6 +155,7 @@ public enum HDF5Exchange {
           guard let a = attrs.first(where: { $0.name == key })?.value else { throw ExchangeReason("attribute \(key) is listed in theta.types but absent") }
           meta[key] = try metadataValue(a, type: type, key: key)
         }
+        if let key = ReservedKeys.first(in: meta) { throw ExchangeReason(ReservedKeys.reason(key)) }
         typed = (meta, nil)
       }
       return try Exchange.assemble(

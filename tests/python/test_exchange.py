@@ -368,6 +368,28 @@ def test_mat_export_is_byte_deterministic(theta, tmp_path, version):
         assert r.returncode == 0 and "Theta1" in r.stdout, r.stderr
 
 
+@pytest.mark.parametrize("fmt", ["safetensors", "onnx", "csv", "h5"])
+@pytest.mark.parametrize("entry", [("theta.dtype", tf.STRING, "float64"),
+                                   ("lab.gain", tf.FLOAT, float("inf")),
+                                   ("lab.gains", tf.FLOAT_ARRAY, [1.0, float("nan")])])
+def test_export_refuses_metadata_it_could_not_read_back(theta, tmp_path, fmt, entry):
+    """A key the export writes itself, or a non-finite number in a text format, would
+    make a file Theta's own import refuses: the export refuses it instead."""
+    m = tf.read((Path(FIXTURES) / "models" / "v1" / "tiny-f64.theta").read_bytes())
+    model = tmp_path / "m.theta"
+    model.write_bytes(tf.write(m, extra_metadata=[entry]))
+    out = tmp_path / ("m." + fmt)
+    r = run(theta, "export", model, out)
+    if fmt == "h5" and entry[1] != tf.STRING:  # HDF5 attributes hold any double
+        ok(r)
+        back = tmp_path / "back.theta"
+        ok(run(theta, "convert", out, back))
+        assert back.read_bytes() == model.read_bytes()
+        return
+    assert r.returncode != 0 and r.stderr.count("\n") == 1 and entry[0] in r.stderr, r.stderr
+    assert not list(tmp_path.glob("m.%s*" % fmt)) and not list(tmp_path.glob("m.*.csv"))
+
+
 def test_export_refusals(theta, tmp_path):
     model = Path(FIXTURES) / "models" / "v1" / "tiny-f64.theta"
     for args in (["m.bin"], ["m.h5", "--layout", "unrolled"], ["m.csv", "--layout", "keras"],
