@@ -10,7 +10,10 @@ Deterministic (fixed seeds, fixed offsets). Families (the file name says which):
   lie-*                     dimensions far larger than the bytes present (plain and compressed)
   empty-* / zero-*          zero-sized variables, a file with a header and no variables
   deep-{cell,struct}-N      cells/structs nested N deep, hand-written bytes (plain and compressed)
-  v73-*                     v7.3 (HDF5) files truncated or with a flipped superblock/object header
+  v73-*                     v7.3 (HDF5) files truncated or with a flipped superblock/object header;
+                            v73-crash-* and v73-diag-* crashed libhdf5 or made it print
+                            diagnostics in theta before v7.3 reading moved to a child process;
+                            v73-wrong-* converted to a wrong model before the HDF5 checks
 Total size stays well under 1 MB.
 """
 
@@ -123,6 +126,13 @@ def v73_file(path):
         return fh.read(), addrs
 
 
+# (offset, bit) of flips in v73_file()'s bytes; see main().
+V73_CRASHES = [(1432, 0), (1432, 1)]
+V73_DIAGNOSTICS = [(617, 4), (1322, 0), (1921, 2), (1512, 4), (2112, 4)]
+V73_WRONG = [(536, 0), (552, 4), (1344, 0), (1384, 0), (1388, 0), (1400, 0), (1434, 0),
+             (1929, 0), (1952, 0), (2034, 0)]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for old in os.listdir(OUT):
@@ -205,6 +215,25 @@ def main():
     base = 512 + addrs["Theta2"]
     for rel, bit in ((0, 0), (18, 1), (24, 7), (73, 4), (104, 4), (115, 4)):
         files["v73-flip-ohdr-Theta2-%03d-%d" % (rel, bit)] = flip(good, base + rel, bit)
+
+    # Single-bit flips that made libhdf5 crash theta (SIGSEGV) or print multi-line HDF5
+    # diagnostics ("HDF5: infinite loop closing library", ...) before v7.3 files were read
+    # in a separate process; found by tools/scan_v73_flips.py (Docs/MAT.md, "Hostile
+    # inputs"). All are in v1 object headers (no checksum): 617 is the root group's
+    # header-size field, 1322 and 1921 Theta1's and Theta2's; 1432 is in Theta1's
+    # messages, 1512 and 2112 at byte 200 of Theta1's and Theta2's headers.
+    for off, bit in V73_CRASHES:
+        files["v73-crash-%05d-%d" % (off, bit)] = flip(good, off, bit)
+    for off, bit in V73_DIAGNOSTICS:
+        files["v73-diag-%05d-%d" % (off, bit)] = flip(good, off, bit)
+    # Flips that converted to a wrong model before (matio and libhdf5 agreed on them) and
+    # are refused now: the superblock's base (536) and end-of-file (552) addresses; a
+    # dimension (1344, 1952) and the element type (1384: an integer type for a double,
+    # 1388, 1400: not a standard type) of a dataset; Theta1's and
+    # Theta2's data addresses (1434: overlapping data, 2034: past the end of the file);
+    # Theta2's dataspace message type (1929: libhdf5 no longer sees a dataset).
+    for off, bit in V73_WRONG:
+        files["v73-wrong-%05d-%d" % (off, bit)] = flip(good, off, bit)
 
     total = 0
     for name, data in sorted(files.items()):

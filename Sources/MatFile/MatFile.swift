@@ -11,8 +11,11 @@
 /// links, dataset dimensions and `MATLAB_class` must agree with matio's listing, and the
 /// values of every matrix read with what libhdf5 reads.
 ///
-/// The file is owned through one matio handle; releasing the `MatFile` closes it
-/// (`Mat_Close`). Calls into matio are serialised process-wide.
+/// A v4/v5 file is owned through one matio handle; releasing the `MatFile` closes it
+/// (`Mat_Close`). Calls into matio are serialised process-wide. A v7.3 file is never
+/// read by matio or libhdf5 in this process: every reading of it runs in a forked child
+/// process (``V73Reader``), so a damaged HDF5 structure that crashes them is refused
+/// (``MatFileError/readerCrashed(file:signal:)``) instead of taking the caller down.
 public final class MatFile {
   /// The path as given to ``init(path:)``; errors name the file this way.
   public let path: String
@@ -25,10 +28,10 @@ public final class MatFile {
 
   /// The checked layout (v4/v5 entries), for cross-checking matio.
   let layout: MatLayout
-  /// The matio handle; its `deinit` calls `Mat_Close`.
-  let handle: MatioHandle
-  /// v7.3 only: the same file opened with libhdf5, to cross-check matio.
-  let hdf5: HDF5CrossCheck?
+  /// v4/v5: the matio handle; its `deinit` calls `Mat_Close`.
+  let handle: MatioHandle?
+  /// v7.3: the file as read by child processes (matio and libhdf5 run only there).
+  let v73: V73Reader?
 
   /// Opens a MAT file: reads its bytes, checks their structure, then opens it read-only
   /// with matio (`Mat_Open`).
@@ -64,22 +67,20 @@ public final class MatFile {
         layout = try check.checkV4(data)
       }
     }
-    let handle: MatioHandle
-    if let image {
+    var handle: MatioHandle? = nil
+    var v73: V73Reader? = nil
+    if layout.version == .v73 {
+      // matio and libhdf5 read it in a child process, which also cross-checks them.
+      v73 = try V73Reader(path: path, file: path, identity: source.identity, limits: limits)
+    } else if let image {
       handle = try MatioHandle.open(image: image, file: path, expected: layout.version)
     } else {
       handle = try MatioHandle.open(path: path, file: path, expected: layout.version)
     }
-    var hdf5: HDF5CrossCheck? = nil
-    if layout.version == .v73 {
-      let check = try HDF5CrossCheck(path: path, file: path)
-      try check.checkListing(handle.listing().headers)
-      hdf5 = check
-    }
     guard FileIdentity.current(path: path) == source.identity else {
       throw .fileChanged(file: path)
     }
-    self.hdf5 = hdf5
+    self.v73 = v73
     self.path = path
     self.version = layout.version
     self.headerText = layout.headerText
@@ -94,11 +95,12 @@ public final class MatFile {
   /// For v4 and v5 files the list comes from the structural check, and each entry is
   /// read with matio's `Mat_VarReadInfo`; an entry matio cannot read, or reads
   /// differently, gets that as its problem. For v7.3 the list is matio's
-  /// (`Mat_VarReadNextInfo`), which skips what it cannot read; if matio logs an error
-  /// on the way, a last entry with an empty name and a problem says so.
+  /// (`Mat_VarReadNextInfo`, read when the file was opened), which skips what it cannot
+  /// read; if matio logs an error on the way, a last entry with an empty name and a
+  /// problem says so.
   public func variables() -> [MatVariableInfo] {
-    guard let entries = layout.entries else {
-      let (headers, error) = handle.listing()
+    guard let entries = layout.entries, let handle else {
+      let (headers, error) = v73?.listing ?? ([], nil)
       var infos = headers.map { info($0, isCompressed: $0.isCompressed, problem: nil) }
       if let error {
         infos.append(
@@ -133,7 +135,9 @@ public final class MatFile {
   ///
   /// A dotted name reads a field of a 1x1 struct: `model.Theta1` is field `Theta1` of
   /// variable `model`, and nesting is allowed (`a.b.c`). Only this variable is read
-  /// (`Mat_VarRead`, then `Mat_VarGetStructFieldByName`), never the whole file.
+  /// (`Mat_VarRead`, then `Mat_VarGetStructFieldByName`), never the whole file. For a
+  /// v7.3 file this happens in a child process (``V73Reader``), and libhdf5 must read the
+  /// same dimensions and values.
   ///
   /// - Parameter name: a top-level variable name, or a dotted path into structs.
   /// - Returns: the matrix, column-major.
@@ -143,9 +147,14 @@ public final class MatFile {
   ///   ``MatFileError/empty(file:variable:dimensions:)``,
   ///   ``MatFileError/notTwoDimensional(file:variable:dimensions:)``,
   ///   ``MatFileError/isStruct(file:variable:fields:)``, an `int64`/`uint64` value beyond
-  ///   2^53 (``MatFileError/inexactInteger(file:variable:index:value:)``), or a matio failure.
+  ///   2^53 (``MatFileError/inexactInteger(file:variable:index:value:)``), or a matio failure;
+  ///   for v7.3 also ``MatFileError/readerCrashed(file:signal:)`` and the other reader errors.
   public func readMatrix(named name: String) throws(MatFileError) -> MatMatrix {
     let path = try components(of: name)
+    guard let handle else {
+      guard let v73 else { throw .noSuchVariable(file: self.path, name: name) }
+      return try v73.readMatrix(path: path)
+    }
     let entry = try layoutEntry(path[0])
     if let entry {
       // Refuse from the checked structure before matio reads any data.
@@ -159,13 +168,6 @@ public final class MatFile {
       } else if entry.matClass != .struct {
         throw .notAStruct(file: self.path, variable: path[0], field: path[1])
       }
-    } else if path.count == 1, case .success(let header) = handle.info(named: name),
-      let refusal = Refusal.check(
-        matClass: header.matClass, isComplex: header.isComplex, dimensions: header.dimensions,
-        fields: header.fields, variable: name)
-    {
-      // v7.3: refuse from matio's header (`Mat_VarReadInfo`) before reading any data.
-      throw refusal.error(file: self.path, variable: name)
     }
     let file = self.path
     let read = try handle.readValues(path: path) { (dotted, header) throws(MatFileError) in
@@ -179,19 +181,18 @@ public final class MatFile {
         throw refusal.error(file: file, variable: dotted)
       }
     }
-    // v7.3: libhdf5 must read the same dimensions and values (see HDF5CrossCheck).
-    try hdf5?.checkValues(
-      path: path, variable: read.name, dimensions: read.header.dimensions, values: read.values)
     return MatMatrix(
       name: read.name, matClass: read.header.matClass, rows: read.header.dimensions[0],
       columns: read.header.dimensions[1], columnMajor: read.values)
   }
 
   /// Whether `name` (a variable, or a dotted path to a struct field) exists, whatever
-  /// its class. A top-level name is answered from the checked structure or
-  /// `Mat_VarReadInfo`; a dotted one reads the struct with `Mat_VarRead`.
+  /// its class. A top-level name is answered from the checked structure or matio's
+  /// listing (v7.3); a dotted one reads the struct with `Mat_VarRead` (for v7.3 in a
+  /// child process).
   public func contains(_ name: String) -> Bool {
     guard let path = try? components(of: name) else { return false }
+    guard let handle else { return v73?.contains(path: path) ?? false }
     if path.count == 1 {
       if let entries = layout.entries { return entries.contains { $0.name == name } }
       if case .success = handle.info(named: name) { return true }

@@ -44,6 +44,15 @@ public enum MatFileError: Error, Equatable, CustomStringConvertible {
   /// An `int64`/`uint64` element beyond ±2^53 has no exact `Double`;
   /// `index` is zero-based, column-major.
   case inexactInteger(file: String, variable: String, index: Int, value: String)
+  /// Reading a v7.3 (HDF5) file crashed the separate process that reads it with matio and
+  /// libhdf5 (it was killed by `signal`, e.g. 11 for `SIGSEGV`): its HDF5 structure is damaged.
+  case readerCrashed(file: String, signal: Int32)
+  /// The separate process reading a v7.3 (HDF5) file did not finish within `seconds`
+  /// and was killed: its HDF5 structure is damaged (e.g. a loop of addresses).
+  case readerTimedOut(file: String, seconds: Int)
+  /// The separate process reading a v7.3 (HDF5) file ended without a complete answer
+  /// (`problem` says how, e.g. an exit status), so nothing it read is used.
+  case readerFailed(file: String, problem: String)
 
   /// The one-line message for a user.
   public var description: String {
@@ -89,6 +98,14 @@ public enum MatFileError: Error, Equatable, CustomStringConvertible {
     case .inexactInteger(let file, let variable, let index, let value):
       return "\(file): variable '\(variable)' holds \(value) at element \(index + 1)"
         + " (column-major), which a double cannot represent exactly (limit ±2^53)"
+    case .readerCrashed(let file, let signal):
+      return "\(file): damaged: its v7.3 (HDF5) structure crashed the reader"
+        + " (matio/libhdf5, \(signalName(signal)))"
+    case .readerTimedOut(let file, let seconds):
+      return "\(file): damaged: its v7.3 (HDF5) structure kept the reader (matio/libhdf5)"
+        + " busy for more than \(seconds) s"
+    case .readerFailed(let file, let problem):
+      return "\(file): damaged: the v7.3 (HDF5) reader gave no answer (\(problem))"
     }
   }
 }
@@ -173,6 +190,16 @@ enum Refusal: Equatable {
 /// `2x3x4`, MATLAB's way of writing a size.
 func dimensionText(_ dimensions: [Int]) -> String {
   dimensions.map(String.init).joined(separator: "x")
+}
+
+/// "signal 11, SIGSEGV": a signal number with its name where it is a usual one.
+func signalName(_ signal: Int32) -> String {
+  let names: [Int32: String] = [
+    1: "SIGHUP", 2: "SIGINT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
+    9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM", 24: "SIGXCPU", 25: "SIGXFSZ",
+    31: "SIGSYS",
+  ]
+  return "signal \(signal)" + (names[signal].map { ", \($0)" } ?? "")
 }
 
 /// Four hexadecimal digits, zero-padded.

@@ -18,19 +18,38 @@ final class H5Handle {
 /// automatic error printing switched off and the error stack turned into ``HDF5Error``.
 enum H5 {
   private static let lock = NSRecursiveLock()
+  /// Set in a child process forked inside ``heldForFork(_:)`` (see ``HDF5Library``): the
+  /// child has one thread, and the lock belongs to a thread of the parent, so it is
+  /// neither taken nor released there. Never set in the process that forked.
+  nonisolated(unsafe) static var inForkedChild = false
+
+  /// Takes the lock, except in a forked child.
+  private static func acquire() { if !inForkedChild { lock.lock() } }
+
+  /// Releases the lock, except in a forked child.
+  private static func release() { if !inForkedChild { lock.unlock() } }
 
   static func locked<R>(_ body: () throws(HDF5Error) -> R) throws(HDF5Error) -> R {
-    lock.lock()
-    defer { lock.unlock() }
+    acquire()
+    defer { release() }
     CHDF5_silence()
     return try body()
   }
 
   static func locked(_ body: () -> Void) {
-    lock.lock()
-    defer { lock.unlock() }
+    acquire()
+    defer { release() }
     CHDF5_silence()
     body()
+  }
+
+  /// Runs `body` (which forks) holding the lock, so that no other thread is inside
+  /// libhdf5 through this module at the moment of the fork; in the child (where `body`
+  /// sets ``inForkedChild``) the lock is left alone.
+  static func heldForFork<R>(_ body: () -> R) -> R {
+    lock.lock()
+    defer { if !inForkedChild { lock.unlock() } }
+    return body()
   }
 
   /// The innermost message of the current thread's error stack.
@@ -192,8 +211,8 @@ enum H5 {
   }
 
   static func kind(_ file: H5Handle, _ path: String) -> HDF5ObjectKind? {
-    lock.lock()
-    defer { lock.unlock() }
+    acquire()
+    defer { release() }
     CHDF5_silence()
     if path == "/" { return .group }
     // Every intermediate link must exist before H5Lexists may be asked about the last one.

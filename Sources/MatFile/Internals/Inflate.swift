@@ -11,6 +11,20 @@ enum InflateFailure: Error, Equatable {
   case trailing(Int)
   /// The output would exceed the limit.
   case tooLarge
+  /// The output would exceed what the inflated `miMATRIX` tag and header allow (this
+  /// many bytes).
+  case beyondClaim(Int)
+  /// The first inflated bytes already show the content is not a valid variable.
+  case refused(MatFileError)
+}
+
+/// What the bytes inflated so far allow: at most `most` bytes in all; `final` once
+/// more bytes cannot change that (the header has been read completely).
+struct InflateBound: Equatable {
+  /// The most bytes the whole stream may inflate to.
+  var most: Int
+  /// Whether the bound is settled.
+  var final: Bool
 }
 
 /// Whole-stream zlib inflation with a bound on the output.
@@ -19,16 +33,22 @@ enum Inflate {
   ///
   /// The stream must end (`Z_STREAM_END`, so zlib has checked its Adler-32) exactly at
   /// the end of `range`. Output grows in 64 KiB steps as data actually inflates, so a
-  /// lying size never drives an allocation. The C functions are `inflateInit_` (through
-  /// the shim `CZlib_inflateInit`), `inflate` and `inflateEnd`.
+  /// lying size never drives an allocation. After each step `bound` sees everything
+  /// inflated so far and may refuse it (the element's tag and array header are wrong)
+  /// or cap the total (what its tag and header allow), until it says its bound is
+  /// final; so a zlib bomb is refused after its first 64 KiB, not after all of it. The C
+  /// functions are `inflateInit_` (through the shim `CZlib_inflateInit`), `inflate` and
+  /// `inflateEnd`.
   ///
   /// - Parameters:
   ///   - input: the bytes holding the stream.
   ///   - range: where the stream lies in `input`.
   ///   - limit: the most output bytes allowed.
+  ///   - bound: judges the output so far (see above).
   /// - Returns: the inflated bytes.
   static func all(
-    _ input: [UInt8], range: Range<Int>, limit: Int
+    _ input: [UInt8], range: Range<Int>, limit: Int,
+    bound: ([UInt8]) throws(MatFileError) -> InflateBound = { _ in InflateBound(most: .max, final: true) }
   ) -> Result<[UInt8], InflateFailure> {
     guard !range.isEmpty else { return .failure(.truncated) }
     guard range.count <= Int(UInt32.max) else {
@@ -44,6 +64,7 @@ enum Inflate {
     let chunk = 1 << 16
     var output = [UInt8]()
     var buffer = [UInt8](repeating: 0, count: chunk)
+    var most = InflateBound(most: .max, final: false)
     return input.withUnsafeBufferPointer { whole -> Result<[UInt8], InflateFailure> in
       guard let base = whole.baseAddress else { return .failure(.truncated) }
       stream.next_in = UnsafeMutablePointer(mutating: base + range.lowerBound)
@@ -56,7 +77,16 @@ enum Inflate {
         }
         let produced = chunk - Int(stream.avail_out)
         if produced > limit - output.count { return .failure(.tooLarge) }
+        if produced > most.most - output.count { return .failure(.beyondClaim(most.most)) }
         output.append(contentsOf: buffer[0..<produced])
+        if !most.final && produced > 0 {
+          do throws(MatFileError) {
+            most = try bound(output)
+          } catch {
+            return .failure(.refused(error))
+          }
+          if output.count > most.most { return .failure(.beyondClaim(most.most)) }
+        }
         switch status {
         case Z_OK:
           continue
@@ -75,11 +105,11 @@ enum Inflate {
 
   // MARK: - In place (the fast path of the structural check)
 
-  /// The first `count` bytes the zlib stream in `input[range]` inflates to, or `nil`
-  /// when zlib cannot produce them (the caller then takes the checked slow path).
+  /// The first `count` bytes the zlib stream in `input[range]` inflates to (fewer when
+  /// the stream ends or fails earlier), or `nil` when the stream cannot be set up.
   ///
-  /// Used to read the inflated `miMATRIX` tag, and so the element's size, before
-  /// inflating the whole stream into place.
+  /// Used to read the inflated `miMATRIX` tag and array header, and so the element's
+  /// size, before inflating the whole stream into place.
   static func prefix(_ input: [UInt8], range: Range<Int>, count: Int) -> [UInt8]? {
     guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= input.count,
       range.count <= Int(UInt32.max), count > 0
@@ -101,7 +131,7 @@ enum Inflate {
         return count - Int(stream.avail_out)
       }
     }
-    return produced == count ? out : nil
+    return Array(out[0..<produced])
   }
 
   /// Inflates the whole zlib stream in `input[range]` straight into `destination`

@@ -6,6 +6,12 @@ struct MatLimits: Sendable {
   var maxFileBytes = 1 << 31
   /// How deep cells and structs may nest inside one variable.
   var maxDepth = 32
+  /// How long the process reading a v7.3 file (``ReaderProcess``) may take per call.
+  var readerTimeoutSeconds = 10
+  /// How much address space the v7.3 reader process may add to what it inherits (8 GiB:
+  /// a backstop against allocations a damaged dataspace drives, with room for reading
+  /// a large matrix, which the child holds about four times).
+  var readerMemoryBytes = 1 << 33
 
   /// The limits `MatFile(path:)` uses.
   static let standard = MatLimits()

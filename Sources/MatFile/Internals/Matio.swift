@@ -1,5 +1,7 @@
 internal import CMatio
 import Foundation
+import Glibc
+import HDF5File
 
 /// The process-wide matio state: one lock around every call, and its log.
 ///
@@ -21,11 +23,37 @@ enum Matio {
   /// HDF5 is thread-safe, so its automatic error printing is set per thread, and the
   /// calling thread may be new.
   static func locked<R>(_ body: () throws(MatFileError) -> R) throws(MatFileError) -> R {
-    lock.lock()
-    defer { lock.unlock() }
+    if !inForkedChild { lock.lock() }
+    defer { if !inForkedChild { lock.unlock() } }
     _ = Mat_LogInitFunc(nil, logCallback)
     messages.removeAll()
     return try body()
+  }
+
+  /// Set in a child process made by ``fork()``: it has one thread, and ``lock`` is held
+  /// by a thread of the parent, so the lock is neither taken nor released there. Never
+  /// set in the process that forked.
+  nonisolated(unsafe) private(set) static var inForkedChild = false
+
+  /// `fork()` while holding ``lock`` and HDF5File's lock (``HDF5Library/withCallsHeld(_:)``),
+  /// so that no thread of this process is inside matio or libhdf5 at the moment of the
+  /// fork and the child inherits both libraries in a quiet state. glibc's `fork` also
+  /// leaves `malloc` and stdio usable in the child.
+  ///
+  /// - Returns: `fork`'s result: the child's pid in the parent (-1 and `errno` on
+  ///   failure); 0 in the child, where ``inForkedChild`` is then set and
+  ///   ``HDF5Library/enterForkedChild()`` has been called. The child must end with `_exit`.
+  static func fork() -> pid_t {
+    lock.lock()
+    defer { if !inForkedChild { lock.unlock() } }
+    return HDF5Library.withCallsHeld { () -> pid_t in
+      let pid = Glibc.fork()
+      if pid == 0 {
+        inForkedChild = true
+        HDF5Library.enterForkedChild()
+      }
+      return pid
+    }
   }
 
   /// Records one message; called by matio through ``logCallback``.
@@ -45,16 +73,25 @@ enum Matio {
   /// A matio or HDF5 message folded onto one line; HDF5 stack entries become
   /// "HDF5 <function>: <minor>".
   static func oneLine(_ text: String) -> String {
-    let lines = text.split(whereSeparator: \.isNewline).map {
-      $0.trimmingCharacters(in: .whitespaces)
-    }
+    let lines = text.split(whereSeparator: \.isNewline).map { trimmed($0) }
     if let head = lines.first, head.hasPrefix("HDF5"),
       let minor = lines.first(where: { $0.hasPrefix("minor:") })
     {
       let function = head.split(separator: " ").last.map(String.init) ?? head
-      return "HDF5 \(function): \(minor.dropFirst(6).trimmingCharacters(in: .whitespaces))"
+      return "HDF5 \(function): \(trimmed(minor.dropFirst(6)))"
     }
     return lines.joined(separator: " ")
+  }
+
+  /// `text` without leading and trailing spaces and tabs. Plain Swift, no Foundation:
+  /// it runs in the forked v7.3 reader, where Foundation's locks might be held by a
+  /// thread that does not exist (see ``fork()``).
+  static func trimmed<S: StringProtocol>(_ text: S) -> String {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = text.firstIndex(where: { !blank($0) }),
+      let last = text.lastIndex(where: { !blank($0) })
+    else { return "" }
+    return String(text[first...last])
   }
 }
 

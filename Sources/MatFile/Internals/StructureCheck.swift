@@ -107,8 +107,9 @@ struct StructureCheck {
   /// Checks a v7.3 file's MAT header and HDF5 superblock.
   ///
   /// HDF5 itself has no checksums on raw data, so what can be checked here is the
-  /// superblock: a known version, sane field sizes, and an end-of-file address the
-  /// file reaches (a truncated copy is refused).
+  /// superblock: a known version, sane field sizes, an end-of-file address equal to the
+  /// file's size (a truncated copy, or a flipped bit there, is refused), and a base
+  /// address of 512 (the MAT user block).
   ///
   /// - Parameters:
   ///   - head: at least the first 1024 bytes, or the whole file if shorter.
@@ -147,6 +148,23 @@ struct StructureCheck {
         size,
         "truncated: the HDF5 superblock says the file ends at byte \(storedEOF),"
           + " but it has only \(size) bytes")
+    }
+    // HDF5 itself tolerates a longer file, but MATLAB, h5py and HDF5 write files that end
+    // exactly there; a superblock without a checksum that says otherwise has been
+    // damaged, and a smaller end-of-file address moves where libhdf5 reads data.
+    if storedEOF != UInt64(size) {
+      throw damaged(
+        eofAt(offsetSize),
+        "the HDF5 superblock says the file ends at byte \(storedEOF), but it has \(size) bytes")
+    }
+    // The base address all HDF5 addresses count from: the superblock itself, after the
+    // 512-byte MAT user block. A flipped bit here moves every read.
+    let baseAt = eofAt(offsetSize) - 2 * offsetSize
+    guard let baseAddress = sb.unsigned(baseAt, width: width), baseAddress == UInt64(base) else {
+      throw damaged(
+        baseAt,
+        "the HDF5 superblock's base address is \(sb.unsigned(baseAt, width: width).map(String.init) ?? "cut short"),"
+          + " but a v7.3 MAT file's HDF5 data starts at byte 512")
     }
     return MatLayout(
       version: .v73, headerText: Self.headerText(head), bigEndian: false, entries: nil)
@@ -318,7 +336,10 @@ struct StructureCheck {
         }
       } else {
         let inflated: [UInt8]
-        switch Inflate.all(data, range: start..<end, limit: limits.maxInflatedBytes) {
+        let judge = { (head: [UInt8]) throws(MatFileError) -> InflateBound in
+          try self.inflatedHead(Bytes(data: head, bigEndian: bigEndian), element: pos)
+        }
+        switch Inflate.all(data, range: start..<end, limit: limits.maxInflatedBytes, bound: judge) {
         case .success(let out):
           inflated = out
         case .failure(let failure):
@@ -401,10 +422,14 @@ struct StructureCheck {
           pos = data.count
         }
       } else {
-        guard let head = Inflate.prefix(data, range: start..<end, count: 8) else { return nil }
+        // The tag and array header first: a bomb is refused before anything is allocated.
+        guard let head = Inflate.prefix(data, range: start..<end, count: Self.headBytes) else {
+          return nil
+        }
         let inner = Bytes(data: head, bigEndian: bigEndian)
         guard inner.u32(0) == 14, let claim = inner.u32(4), let slot = roundUp8(8 + Int(claim)),
-          slot <= limits.maxInflatedBytes, slot <= Inflate.maximumOutput(compressed: end - start)
+          slot <= limits.maxInflatedBytes, slot <= Inflate.maximumOutput(compressed: end - start),
+          (try? inflatedHead(inner, element: pos)) != nil
         else { return nil }
         entries.append(nil)
         pieces.append(.compressed(element: pos, stream: start..<end, inflated: 8 + Int(claim)))
@@ -468,7 +493,123 @@ struct StructureCheck {
       return .tooLarge(
         file: file, what: "\(at) inflates to more data than allowed;",
         limit: limits.maxInflatedBytes)
+    case .beyondClaim(let most):
+      return damaged(
+        element,
+        "\(at) inflates to more than \(most) bytes, more than its miMATRIX tag and array"
+          + " header allow")
+    case .refused(let error):
+      return error
     }
+  }
+
+  /// How many inflated bytes the fast path reads to judge an element's header.
+  static let headBytes = 4096
+
+  /// What the first bytes inflated from a compressed element already decide, before the
+  /// rest is inflated (so a zlib bomb costs no more than its first bytes).
+  ///
+  /// `inner` is everything inflated so far, in the file's byte order. Refused at once:
+  /// an inner tag that is not `miMATRIX`; an `miMATRIX` claiming more than the inflation
+  /// limit (``MatFileError/tooLarge(file:what:limit:)``); array flags, dimensions or name
+  /// that are not valid (as ``matrix(_:_:depth:place:)`` checks them); for numeric, char
+  /// and logical arrays, a real part whose type or byte count does not fit the class and
+  /// dimensions, or (when real) that does not end where the tag says the matrix ends.
+  /// Checks needing bytes not yet inflated wait for them.
+  ///
+  /// - Returns: the most bytes the stream may inflate to: the claimed `miMATRIX` padded
+  ///   to 8, and whether that is settled (the header has been read as far as it helps).
+  func inflatedHead(_ inner: Bytes, element: Int) throws(MatFileError) -> InflateBound {
+    let at = "compressed element at offset \(element)"
+    let place = Place(element: element, inflated: true)
+    let open = InflateBound(most: limits.maxInflatedBytes, final: false)
+    guard let type = inner.u32(0), let count32 = inner.u32(4) else { return open }
+    guard type == 14 else {
+      throw damaged(
+        element, "\(at) does not hold a variable: inner tag type 0x\(String(type, radix: 16))")
+    }
+    let end = 8 + Int(count32)
+    let padded = roundUp8(end)!
+    guard padded <= limits.maxInflatedBytes else {
+      throw .tooLarge(
+        file: file, what: "\(at) holds an miMATRIX of \(count32) bytes, which",
+        limit: limits.maxInflatedBytes)
+    }
+    let waiting = InflateBound(most: padded, final: false)
+    let settled = InflateBound(most: padded, final: true)
+    if end == 8 { return settled }  // an empty miMATRIX
+    let what = "the variable at \(place.at(0))"
+    let available = inner.count
+
+    // Array flags.
+    guard available >= 16 else { return waiting }
+    let flagsTag = try tag(inner, at: 8, end: end, place: place)
+    guard flagsTag.type == 6, flagsTag.count == 8 else {
+      throw damaged(element, "\(what) does not start with 8 bytes of miUINT32 array flags")
+    }
+    guard let flags = inner.u32(flagsTag.data) else { return waiting }
+    let classCode = Int(flags & 0xFF)
+    let isComplex = flags & 0x0800 != 0
+    guard (1...17).contains(classCode) else {
+      throw damaged(element, "\(what) has an unknown array class \(classCode)")
+    }
+    if classCode >= 16 { return settled }  // function handles, objects: no header to read
+    var pos = flagsTag.next
+
+    // Dimensions.
+    guard available >= pos + 8 else { return waiting }
+    let dimsTag = try tag(inner, at: pos, end: end, place: place)
+    guard dimsTag.type == 5, dimsTag.count % 4 == 0, dimsTag.count >= 8 else {
+      throw damaged(element, "\(what) has no valid miINT32 dimensions")
+    }
+    guard available >= dimsTag.data + dimsTag.count else { return waiting }
+    var dimensions: [Int] = []
+    for i in stride(from: 0, to: dimsTag.count, by: 4) {
+      dimensions.append(Int(inner.i32(dimsTag.data + i) ?? -1))
+    }
+    guard dimensions.allSatisfy({ $0 >= 0 }) else {
+      throw damaged(element, "\(what) has negative dimensions \(dimensionText(dimensions))")
+    }
+    pos = dimsTag.next
+
+    // Name.
+    guard available >= pos + 8 else { return waiting }
+    let nameTag = try tag(inner, at: pos, end: end, place: place)
+    guard nameTag.type == 1 else {
+      throw damaged(element, "\(what) has no miINT8 array name")
+    }
+    guard let count = checkedProduct(dimensions) else {
+      throw damaged(element, "\(what) has dimensions \(dimensionText(dimensions)) that overflow")
+    }
+    pos = nameTag.next
+    guard classCode == 4 || (6...15).contains(classCode) else { return settled }
+
+    // Numeric, logical, char: the real part must fit the class and dimensions.
+    if pos == end && count == 0 { return settled }
+    guard available >= pos + 8 else { return waiting }
+    let real = try tag(inner, at: pos, end: end, place: place)
+    let allowed: Set<UInt32> =
+      classCode == 4 ? [1, 2, 3, 4, 5, 6, 16, 17, 18] : [1, 2, 3, 4, 5, 6, 7, 9, 12, 13]
+    guard allowed.contains(real.type), let size = Self.elementSize(real.type) else {
+      throw damaged(element, "\(what) stores its real part as \(Self.typeName(real.type))")
+    }
+    if real.type != 16 {
+      let needed = count.multipliedReportingOverflow(by: size)
+      guard !needed.overflow, needed.partialValue == real.count else {
+        throw damaged(
+          element,
+          "\(what) has dimensions \(dimensionText(dimensions)), which need"
+            + " \(needed.overflow ? "more than \(Int.max)" : String(needed.partialValue))"
+            + " bytes of \(Self.typeName(real.type)) for its real part, but it holds \(real.count)")
+      }
+    }
+    if !isComplex && real.next != end {
+      throw damaged(
+        element,
+        "\(what) has \(end - real.next) unexpected bytes after its last data element,"
+          + " at \(place.at(real.next))")
+    }
+    return settled
   }
 
   /// Checks the inflated content of a compressed element: exactly one `miMATRIX`.
