@@ -35,19 +35,27 @@ enum Matio {
   /// set in the process that forked.
   nonisolated(unsafe) private(set) static var inForkedChild = false
 
-  /// `fork()` while holding ``lock`` and HDF5File's lock (``HDF5Library/withCallsHeld(_:)``),
-  /// so that no thread of this process is inside matio or libhdf5 at the moment of the
-  /// fork and the child inherits both libraries in a quiet state. glibc's `fork` also
-  /// leaves `malloc` and stdio usable in the child.
+  /// A new process made while holding ``lock`` and HDF5File's lock
+  /// (``HDF5Library/withCallsHeld(_:)``), so that no thread of this process is inside
+  /// matio or libhdf5 at that moment and the child inherits both libraries quiet.
   ///
-  /// - Returns: `fork`'s result: the child's pid in the parent (-1 and `errno` on
-  ///   failure); 0 in the child, where ``inForkedChild`` is then set and
-  ///   ``HDF5Library/enterForkedChild()`` has been called. The child must end with `_exit`.
+  /// It is glibc's `_Fork`, not `fork`: `fork` first runs the `pthread_atfork`
+  /// handlers, and Debian's OpenBLAS (0.3.21) registers one that shuts its thread pool
+  /// down, which was seen to hang for good while other threads used BLAS. `_Fork` does
+  /// not reset glibc's internal locks (`malloc` arenas, the dynamic linker's) either:
+  /// a lock another thread held at that instant stays held in the child, which then
+  /// hangs until the parent's timeout. `theta` reads MAT files from one thread, so this
+  /// can only happen in multi-threaded hosts such as the test runner, and
+  /// ``V73Reader`` retries a reader that timed out once.
+  ///
+  /// - Returns: the child's pid in the parent (-1 and `errno` on failure); 0 in the
+  ///   child, where ``inForkedChild`` is then set and ``HDF5Library/enterForkedChild()``
+  ///   has been called. The child must end with `_exit`.
   static func fork() -> pid_t {
     lock.lock()
     defer { if !inForkedChild { lock.unlock() } }
     return HDF5Library.withCallsHeld { () -> pid_t in
-      let pid = Glibc.fork()
+      let pid = pid_t(CMatio_fork())
       if pid == 0 {
         inForkedChild = true
         HDF5Library.enterForkedChild()

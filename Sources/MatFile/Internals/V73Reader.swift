@@ -142,18 +142,13 @@ final class V73Reader {
     path: String, file: String, identity: FileIdentity, limits: MatLimits,
     _ work: (inout WireWriter) throws(MatFileError) -> Void
   ) throws(MatFileError) -> WireReader {
-    let bytes = try ReaderProcess.run(file: file, limits: limits) { () -> [UInt8] in
-      var w = WireWriter()
-      w.int(1)
-      do throws(MatFileError) {
-        try work(&w)
-        return w.bytes
-      } catch {
-        var failure = WireWriter()
-        failure.int(0)
-        failure.error(error)
-        return failure.bytes
-      }
+    // A child that timed out is tried once more: in a multi-threaded host it may have
+    // inherited a lock another thread held at the fork (see ``Matio/fork()``).
+    let bytes: [UInt8]
+    do {
+      bytes = try answer(file: file, limits: limits, work)
+    } catch .readerTimedOut {
+      bytes = try answer(file: file, limits: limits, work)
     }
     guard FileIdentity.current(path: path) == identity else { throw .fileChanged(file: file) }
     var r = WireReader(bytes, from: ReaderProcess.answerStart)
@@ -165,6 +160,25 @@ final class V73Reader {
       throw error
     default:
       throw garbled(file)
+    }
+  }
+
+  /// `work` run in a child, its answer flagged: 1 and what it wrote, or 0 and its error.
+  private static func answer(
+    file: String, limits: MatLimits, _ work: (inout WireWriter) throws(MatFileError) -> Void
+  ) throws(MatFileError) -> [UInt8] {
+    try ReaderProcess.run(file: file, limits: limits) { () -> [UInt8] in
+      var w = WireWriter()
+      w.int(1)
+      do throws(MatFileError) {
+        try work(&w)
+        return w.bytes
+      } catch {
+        var failure = WireWriter()
+        failure.int(0)
+        failure.error(error)
+        return failure.bytes
+      }
     }
   }
 
