@@ -6,7 +6,7 @@ DEBUG_BIN := .build/debug/theta
 RELEASE_BIN := .build/release/theta
 OUT := out
 
-.PHONY: all deps build release demo test swift-test python-test fixtures bench clean
+.PHONY: all deps build release demo test swift-test python-test fixtures bench clean format lint
 
 all: build
 
@@ -34,7 +34,7 @@ demo: release
 	  $(RELEASE_BIN) predict $(OUT)/ex4weights.theta Fixtures/digits20.mat --output $(OUT)/ex4-predictions.txt --force; \
 	else echo "(../shared/data/ex4weights.mat absent: course weights not converted)"; fi
 
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@rm -rf $(OUT)/swift-outputs && mkdir -p $(OUT)/swift-outputs
@@ -49,6 +49,16 @@ fixtures: deps
 
 bench: release
 	$(PY) tools/bench_predict.py --theta $(RELEASE_BIN)
+
+# Swift sources follow .swift-format (swift-format ships with the toolchain):
+# `make format` rewrites them, `make lint` (part of `make test`) fails on any deviation.
+FORMATTED := Sources Tests Package.swift Fuzz/Sources Fuzz/Package.swift
+
+format:
+	$(SWIFT) format -i -r $(FORMATTED)
+
+lint:
+	$(SWIFT) format lint --strict -r $(FORMATTED)
 
 clean:
 	rm -rf .build $(OUT)

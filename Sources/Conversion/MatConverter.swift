@@ -159,7 +159,8 @@ public enum MatConverter {
     var out: [WeightMatrix] = []
     var start = 0
     for k in 1..<layers.count {
-      let rows = layers[k], cols = layers[k - 1] + 1
+      let rows = layers[k]
+      let cols = layers[k - 1] + 1
       let slice = Array(m.columnMajor[start..<start + rows * cols])
       let values = order == .row ? slice : transposeToRowMajor(slice, rows: rows, columns: cols)
       out.append(WeightMatrix(name: "Theta\(k)", rows: rows, columns: cols, values: values))

@@ -69,7 +69,8 @@ public enum CSVExchange {
   }
 
   static func quote(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ")
+    guard
+      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ")
     else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
@@ -181,7 +182,9 @@ public enum CSVExchange {
     var dtype = DType.float64
     var typed: (Metadata, DType?)? = nil
     var sourceBytes: [UInt8]? = nil
-    func fail(_ file: String, _ reason: String) -> ExchangeError { .malformed(file: file, format: .csv, reason: reason) }
+    func fail(_ file: String, _ reason: String) -> ExchangeError {
+      .malformed(file: file, format: .csv, reason: reason)
+    }
     if let sidecar = sidecarPath(for: path, exists: exists) {
       let bytes = try load(sidecar)
       sourceBytes = bytes
@@ -193,7 +196,9 @@ public enum CSVExchange {
         try forEachRecord(text, maxFields: 3) { (r: [String], n: Int) throws(ExchangeReason) in
           index += 1
           if index == 1 {
-            guard n == 3, r == ["key", "type", "value"] else { throw ExchangeReason("first row must be key,type,value") }
+            guard n == 3, r == ["key", "type", "value"] else {
+              throw ExchangeReason("first row must be key,type,value")
+            }
             return
           }
           guard n == 3 else { throw ExchangeReason("row \(index) has \(n) fields, expected 3") }
@@ -205,7 +210,9 @@ public enum CSVExchange {
             }
             layout = r[2]
           case "theta.dtype":
-            guard let d = DType(name: r[2]) else { throw ExchangeReason("theta.dtype '\(r[2])' is not float64 or float32") }
+            guard let d = DType(name: r[2]) else {
+              throw ExchangeReason("theta.dtype '\(r[2])' is not float64 or float32")
+            }
             dtype = d
           case "theta.format_version": break
           default:
@@ -223,7 +230,9 @@ public enum CSVExchange {
     if typed != nil, sizes == nil { throw fail(base + ".meta.csv", "no model.layer_sizes") }
     if layout == "unrolled-row" {
       let file = base + ".csv"
-      guard let sizes, sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 < 1 << 24 }) else { throw fail(file, "bad model.layer_sizes") }
+      guard let sizes, sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 < 1 << 24 }) else {
+        throw fail(file, "bad model.layer_sizes")
+      }
       let values = try numbers(file, bytes: try load(file), dtype: dtype, oneValuePerRow: true).values
       // Each term is below 2^48, but enough of them overflow Int (fuzzing, issue 6).
       var needed = 0
@@ -235,12 +244,16 @@ public enum CSVExchange {
         needed = sum
       }
       guard !overflow, values.count == needed else {
-        throw fail(file, "\(values.count) values, layer sizes \(sizes) need \(overflow ? "more than \(Int.max)" : String(needed))")
+        throw fail(
+          file,
+          "\(values.count) values, layer sizes \(sizes) need \(overflow ? "more than \(Int.max)" : String(needed))")
       }
       var at = 0
       for k in 1..<sizes.count {
         let n = sizes[k] * (sizes[k - 1] + 1)
-        weights.append(WeightMatrix(name: "Theta\(k)", rows: sizes[k], columns: sizes[k - 1] + 1, values: Array(values[at..<at + n])))
+        weights.append(
+          WeightMatrix(name: "Theta\(k)", rows: sizes[k], columns: sizes[k - 1] + 1, values: Array(values[at..<at + n]))
+        )
         at += n
       }
     } else {
@@ -256,14 +269,16 @@ public enum CSVExchange {
           let (needColumns, overflow) = sizes[k - 1].addingReportingOverflow(1)
           throw fail(
             file,
-            "shape \(table.rows)×\(columns), layer sizes need \(sizes[k])×\(overflow ? "(\(sizes[k - 1]) + 1)" : String(needColumns))")
+            "shape \(table.rows)×\(columns), layer sizes need \(sizes[k])×\(overflow ? "(\(sizes[k - 1]) + 1)" : String(needColumns))"
+          )
         }
         weights.append(WeightMatrix(name: "Theta\(k)", rows: table.rows, columns: columns, values: table.values))
         k += 1
       }
       if weights.isEmpty { throw fail(path, "no \(base).Theta1.csv and no sidecar \(base).meta.csv") }
     }
-    return try Exchange.assemble(weights: weights, dtype: dtype, typed: typed, file: path, format: .csv, fileBytes: sourceBytes)
+    return try Exchange.assemble(
+      weights: weights, dtype: dtype, typed: typed, file: path, format: .csv, fileBytes: sourceBytes)
   }
 
   static func readFile(_ path: String) throws(ExchangeError) -> [UInt8] {

@@ -39,7 +39,9 @@ public enum Exchange {
   /// - Returns: the paths written (CSV writes several files).
   /// - Throws: ``ExchangeError``; on failure no output is left behind.
   @discardableResult
-  public static func export(_ model: ThetaModel, to path: String, options: ExportOptions) throws(ExchangeError) -> [String] {
+  public static func export(_ model: ThetaModel, to path: String, options: ExportOptions) throws(ExchangeError)
+    -> [String]
+  {
     var model = model
     if let d = options.dtype { model.dtype = d }
     do { try model.validate() } catch { throw .model(file: path, error) }
@@ -140,11 +142,15 @@ public enum Exchange {
     weights: [WeightMatrix], dtype: DType, typed: (Metadata, DType?)?, file: String,
     format: ExchangeFormat, fileBytes: [UInt8]?
   ) throws(ExchangeError) -> ThetaModel {
-    guard !weights.isEmpty else { throw .malformed(file: file, format: format, reason: "no weight matrices Theta1 … ThetaN") }
+    guard !weights.isEmpty else {
+      throw .malformed(file: file, format: format, reason: "no weight matrices Theta1 … ThetaN")
+    }
     for i in 1..<weights.count where weights[i].columns != weights[i - 1].rows + 1 {
       throw .malformed(
         file: file, format: format,
-        reason: "shapes do not chain: \(weights[i - 1].name) is \(weights[i - 1].rows)×\(weights[i - 1].columns), \(weights[i].name) is \(weights[i].rows)×\(weights[i].columns)")
+        reason:
+          "shapes do not chain: \(weights[i - 1].name) is \(weights[i - 1].rows)×\(weights[i - 1].columns), \(weights[i].name) is \(weights[i].rows)×\(weights[i].columns)"
+      )
     }
     var model: ThetaModel
     if let (metadata, storedDType) = typed {

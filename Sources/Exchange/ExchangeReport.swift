@@ -29,13 +29,17 @@ public struct ExchangeReport: Encodable, Sendable {
 
   /// The text `inspect` prints.
   public var text: String {
-    var lines = ["\(file): \(kind == "hdf5" ? "HDF5" : "safetensors") file, \(tensors.count) \(kind == "hdf5" ? "datasets" : "tensors")", ""]
+    var lines = [
+      "\(file): \(kind == "hdf5" ? "HDF5" : "safetensors") file, \(tensors.count) \(kind == "hdf5" ? "datasets" : "tensors")",
+      "",
+    ]
     let width = max(8, (tensors.map(\.name.count).max() ?? 0) + 2)
     lines.append("  " + "name".padding(toLength: width, withPad: " ", startingAt: 0) + "shape        dtype")
     for t in tensors {
       lines.append(
         "  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0)
-          + t.shape.map(String.init).joined(separator: "×").padding(toLength: 12, withPad: " ", startingAt: 0) + " " + t.dtype)
+          + t.shape.map(String.init).joined(separator: "×").padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+          + t.dtype)
     }
     if !metadata.isEmpty {
       lines.append("")

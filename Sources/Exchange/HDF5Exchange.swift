@@ -12,7 +12,9 @@ public enum HDF5Exchange {
 
   static func write(_ model: ThetaModel, to path: String, keras: Bool, overwrite: Bool) throws(ExchangeError) {
     let bytes: [UInt8]
-    do { bytes = try encode(model, name: path, keras: keras) } catch { throw .hdf5(file: path, message: error.description) }
+    do { bytes = try encode(model, name: path, keras: keras) } catch {
+      throw .hdf5(file: path, message: error.description)
+    }
     do { try SafeFile.write(bytes, to: path, overwrite: overwrite) } catch { throw .io(error) }
   }
 
@@ -34,7 +36,8 @@ public enum HDF5Exchange {
         var kernel = [Double](repeating: 0, count: w.rows * (w.columns - 1))
         for r in 0..<w.rows { for c in 1..<w.columns { kernel[(c - 1) * w.rows + r] = w[r, c] } }
         try f.writeDataset("\(g)/\(layer)/kernel:0", dimensions: [w.columns - 1, w.rows], values: kernel, type: type)
-        try f.writeDataset("\(g)/\(layer)/bias:0", dimensions: [w.rows], values: (0..<w.rows).map { w[$0, 0] }, type: type)
+        try f.writeDataset(
+          "\(g)/\(layer)/bias:0", dimensions: [w.rows], values: (0..<w.rows).map { w[$0, 0] }, type: type)
       }
     } else {
       for w in model.weights {
@@ -113,7 +116,8 @@ public enum HDF5Exchange {
             throw ExchangeReason("/Theta\(k) has shape \(a.dimensions), expected a matrix")
           }
           dtypes.insert(a.type)
-          weights.append(WeightMatrix(name: "Theta\(k)", rows: a.dimensions[0], columns: a.dimensions[1], values: a.values))
+          weights.append(
+            WeightMatrix(name: "Theta\(k)", rows: a.dimensions[0], columns: a.dimensions[1], values: a.values))
           k += 1
         }
       } else if f.kind(of: "/model_weights") == .group {
@@ -130,8 +134,11 @@ public enum HDF5Exchange {
           }
           let kernel = try readBudgeted("\(g)/\(kn)")
           let bias = try readBudgeted("\(g)/\(bn)")
-          guard kernel.dimensions.count == 2, kernel.dimensions.allSatisfy({ $0 >= 1 }), bias.dimensions == [kernel.dimensions[1]] else {
-            throw ExchangeReason("\(layer): kernel \(kernel.dimensions) and bias \(bias.dimensions) do not match (in, out) and (out)")
+          guard kernel.dimensions.count == 2, kernel.dimensions.allSatisfy({ $0 >= 1 }),
+            bias.dimensions == [kernel.dimensions[1]]
+          else {
+            throw ExchangeReason(
+              "\(layer): kernel \(kernel.dimensions) and bias \(bias.dimensions) do not match (in, out) and (out)")
           }
           dtypes.formUnion([kernel.type, bias.type])
           let (inputs, outputs) = (kernel.dimensions[0], kernel.dimensions[1])
@@ -152,7 +159,9 @@ public enum HDF5Exchange {
         var meta = Metadata()
         let parsed = try MetadataText.typeMap(typesText)
         for (key, type) in parsed {
-          guard let a = attrs.first(where: { $0.name == key })?.value else { throw ExchangeReason("attribute \(key) is listed in theta.types but absent") }
+          guard let a = attrs.first(where: { $0.name == key })?.value else {
+            throw ExchangeReason("attribute \(key) is listed in theta.types but absent")
+          }
           meta[key] = try metadataValue(a, type: type, key: key)
         }
         if let key = ReservedKeys.first(in: meta) { throw ExchangeReason(ReservedKeys.reason(key)) }
@@ -212,4 +221,3 @@ public enum HDF5Exchange {
     }
   }
 }
-

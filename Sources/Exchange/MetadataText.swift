@@ -35,7 +35,9 @@ public enum MetadataText {
   public static func decode(_ map: [(key: String, value: String)]) throws(ExchangeReason) -> (Metadata, DType?)? {
     guard let typesText = map.last(where: { $0.key == typesKey })?.value else { return nil }
     let parsed: JSON
-    do { parsed = try JSON.parse(ArraySlice(typesText.utf8)) } catch { throw ExchangeReason("\(typesKey) is not JSON: \(error.message)") }
+    do { parsed = try JSON.parse(ArraySlice(typesText.utf8)) } catch {
+      throw ExchangeReason("\(typesKey) is not JSON: \(error.message)")
+    }
     guard case .object(let members) = parsed else { throw ExchangeReason("\(typesKey) is not a JSON object") }
     var values: [String: String] = [:]
     for (k, v) in map {
@@ -47,7 +49,9 @@ public enum MetadataText {
       guard let type = typeJSON.stringValue else { throw ExchangeReason("\(typesKey): type of \(key) is not a string") }
       guard Metadata.isValidKey(key) else { throw ExchangeReason("metadata key '\(key)' is not valid") }
       guard metadata[key] == nil else { throw ExchangeReason("metadata key \(key) appears twice") }
-      guard let text = values[key] else { throw ExchangeReason("metadata key \(key) is listed in \(typesKey) but absent") }
+      guard let text = values[key] else {
+        throw ExchangeReason("metadata key \(key) is listed in \(typesKey) but absent")
+      }
       metadata[key] = try value(text, type: type, key: key)
     }
     var dtype: DType?
@@ -61,7 +65,9 @@ public enum MetadataText {
   /// The `{"key": "type", …}` object of ``typesKey`` as pairs, in order.
   public static func typeMap(_ text: String) throws(ExchangeReason) -> [(key: String, type: String)] {
     let parsed: JSON
-    do { parsed = try JSON.parse(ArraySlice(text.utf8)) } catch { throw ExchangeReason("\(typesKey) is not JSON: \(error.message)") }
+    do { parsed = try JSON.parse(ArraySlice(text.utf8)) } catch {
+      throw ExchangeReason("\(typesKey) is not JSON: \(error.message)")
+    }
     guard case .object(let members) = parsed else { throw ExchangeReason("\(typesKey) is not a JSON object") }
     var seen = Set<String>()
     var out: [(key: String, type: String)] = []

@@ -26,7 +26,9 @@ public enum ONNXExport {
       for (i, m) in model.weights.enumerated() {
         let n = i + 1
         let last = n == model.weights.count
-        node(&g, op: "Gemm", name: "gemm\(n)", inputs: [previous, "\(m.name).weight", "\(m.name).bias"], output: "z\(n)") { a in
+        node(
+          &g, op: "Gemm", name: "gemm\(n)", inputs: [previous, "\(m.name).weight", "\(m.name).bias"], output: "z\(n)"
+        ) { a in
           a.string(1, "transB")
           a.int(3, 1)
           a.int(20, 2)
@@ -34,18 +36,20 @@ public enum ONNXExport {
         previous = last ? "probabilities" : "a\(n)"
         node(&g, op: "Sigmoid", name: "sigmoid\(n)", inputs: ["z\(n)"], output: previous)
       }
-      node(&g, op: "ArgMax", name: "argmax", inputs: ["probabilities"], output: "index", attributes: [
-        { a in
-          a.string(1, "axis")
-          a.int(3, 1)
-          a.int(20, 2)
-        },
-        { a in
-          a.string(1, "keepdims")
-          a.int(3, 0)
-          a.int(20, 2)
-        },
-      ])
+      node(
+        &g, op: "ArgMax", name: "argmax", inputs: ["probabilities"], output: "index",
+        attributes: [
+          { a in
+            a.string(1, "axis")
+            a.int(3, 1)
+            a.int(20, 2)
+          },
+          { a in
+            a.string(1, "keepdims")
+            a.int(3, 0)
+            a.int(20, 2)
+          },
+        ])
       if plainLabels {
         node(&g, op: "Add", name: "label_plus_one", inputs: ["index", "one"], output: "label")
       } else {
@@ -60,8 +64,13 @@ public enum ONNXExport {
           bias.append(m[r, 0])
           for c in 1..<m.columns { weight.append(m[r, c]) }
         }
-        g.message(5) { t in tensor(&t, name: "\(m.name).weight", dims: [m.rows, inputs], type: elem, raw: LE.encode(weight, as: model.dtype)) }
-        g.message(5) { t in tensor(&t, name: "\(m.name).bias", dims: [m.rows], type: elem, raw: LE.encode(bias, as: model.dtype)) }
+        g.message(5) { t in
+          tensor(
+            &t, name: "\(m.name).weight", dims: [m.rows, inputs], type: elem, raw: LE.encode(weight, as: model.dtype))
+        }
+        g.message(5) { t in
+          tensor(&t, name: "\(m.name).bias", dims: [m.rows], type: elem, raw: LE.encode(bias, as: model.dtype))
+        }
       }
       if plainLabels {
         var raw: [UInt8] = []
@@ -170,14 +179,17 @@ public enum ONNXImport {
       var propKeys = Set<String>()
       try forEachProtoField(bytes[...]) { (prop: ProtoField) throws(ExchangeReason) in
         guard prop.number == 14 && prop.wire == 2 else { return }
-        var key = "", value = ""
+        var key = ""
+        var value = ""
         try forEachProtoField(prop.payload) { (f: ProtoField) throws(ExchangeReason) in
           guard f.wire == 2 else { return }
           if f.number == 1 { key = String(decoding: f.payload, as: UTF8.self) }
           if f.number == 2 { value = String(decoding: f.payload, as: UTF8.self) }
         }
         // As onnx.checker does; it also keeps the map as small as the file's distinct keys.
-        guard propKeys.insert(key).inserted else { throw ExchangeReason("metadata_props key '\(key.prefix(60))' appears twice") }
+        guard propKeys.insert(key).inserted else {
+          throw ExchangeReason("metadata_props key '\(key.prefix(60))' appears twice")
+        }
         map.append((key, value))
       }
       var tensors: [String: (dims: [Int], type: UInt64, values: [Double])] = [:]
@@ -221,9 +233,12 @@ public enum ONNXImport {
           } else {
             values = type == 11 ? doubles : floats
           }
-        default: throw ExchangeReason("initializer \(name) has element type \(type); only DOUBLE (11) and FLOAT (1) are read")
+        default:
+          throw ExchangeReason("initializer \(name) has element type \(type); only DOUBLE (11) and FLOAT (1) are read")
         }
-        guard values.count == count else { throw ExchangeReason("initializer \(name): \(values.count) values for shape \(dims)") }
+        guard values.count == count else {
+          throw ExchangeReason("initializer \(name): \(values.count) values for shape \(dims)")
+        }
         tensors[name] = (dims, type, values)
       }
       var weights: [WeightMatrix] = []
@@ -232,7 +247,8 @@ public enum ONNXImport {
       while let w = tensors["Theta\(k).weight"] {
         guard let b = tensors["Theta\(k).bias"] else { throw ExchangeReason("no initializer Theta\(k).bias") }
         guard w.dims.count == 2, w.dims.allSatisfy({ $0 >= 1 }), b.dims == [w.dims[0]] else {
-          throw ExchangeReason("Theta\(k).weight has shape \(w.dims) and Theta\(k).bias \(b.dims); expected [K, n] and [K]")
+          throw ExchangeReason(
+            "Theta\(k).weight has shape \(w.dims) and Theta\(k).bias \(b.dims); expected [K, n] and [K]")
         }
         types.formUnion([w.type, b.type])
         let (rows, inputs) = (w.dims[0], w.dims[1])
@@ -245,10 +261,14 @@ public enum ONNXImport {
         weights.append(WeightMatrix(name: "Theta\(k)", rows: rows, columns: inputs + 1, values: values))
         k += 1
       }
-      guard !weights.isEmpty else { throw ExchangeReason("no initializers Theta1.weight and Theta1.bias (not a Theta export)") }
+      guard !weights.isEmpty else {
+        throw ExchangeReason("no initializers Theta1.weight and Theta1.bias (not a Theta export)")
+      }
       guard types.count == 1 else { throw ExchangeReason("initializers mix DOUBLE and FLOAT") }
       let typed = try MetadataText.decode(map)
-      if let (metadata, _) = typed, let key = ReservedKeys.first(in: metadata) { throw ExchangeReason(ReservedKeys.reason(key)) }
+      if let (metadata, _) = typed, let key = ReservedKeys.first(in: metadata) {
+        throw ExchangeReason(ReservedKeys.reason(key))
+      }
       return try Exchange.assemble(
         weights: weights, dtype: types.first == 11 ? .float64 : .float32, typed: typed, file: path, format: .onnx,
         fileBytes: bytes)

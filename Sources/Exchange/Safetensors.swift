@@ -43,7 +43,9 @@ public enum Safetensors {
     for w in model.weights {
       let length = w.values.count * model.dtype.size
       entries.append(
-        JSON.quote(w.name) + ":{\"dtype\":\"\(tag)\",\"shape\":[\(w.rows),\(w.columns)],\"data_offsets\":[\(offset),\(offset + length)]}")
+        JSON.quote(w.name)
+          + ":{\"dtype\":\"\(tag)\",\"shape\":[\(w.rows),\(w.columns)],\"data_offsets\":[\(offset),\(offset + length)]}"
+      )
       offset += length
     }
     var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
@@ -59,16 +61,22 @@ public enum Safetensors {
   /// names, known fields, `shape` × dtype size = `end − begin`, and offsets that
   /// tile the data buffer exactly (no overlap, no gap, nothing after).
   public static func header(_ bytes: [UInt8]) throws(ExchangeReason) -> Header {
-    guard bytes.count >= 8 else { throw ExchangeReason("file is \(bytes.count) bytes, shorter than the 8-byte header length") }
+    guard bytes.count >= 8 else {
+      throw ExchangeReason("file is \(bytes.count) bytes, shorter than the 8-byte header length")
+    }
     let n = LE.u64(bytes[...], at: 0)
-    guard n <= UInt64(headerLimit) else { throw ExchangeReason("header length \(n) is over the \(headerLimit)-byte limit") }
+    guard n <= UInt64(headerLimit) else {
+      throw ExchangeReason("header length \(n) is over the \(headerLimit)-byte limit")
+    }
     guard 8 + Int(n) <= bytes.count else {
       throw ExchangeReason("truncated: header needs \(8 + Int(n)) bytes, the file has \(bytes.count)")
     }
     let dataStart = 8 + Int(n)
     guard n >= 2, bytes[8] == UInt8(ascii: "{") else { throw ExchangeReason("header does not begin with '{'") }
     let json: JSON
-    do { json = try JSON.parse(bytes[8..<dataStart]) } catch { throw ExchangeReason("header is not JSON: \(error.message)") }
+    do { json = try JSON.parse(bytes[8..<dataStart]) } catch {
+      throw ExchangeReason("header is not JSON: \(error.message)")
+    }
     guard case .object(let members) = json else { throw ExchangeReason("header is not a JSON object") }
     var seen = Set<String>()
     var tensors: [TensorInfo] = []
@@ -96,15 +104,21 @@ public enum Safetensors {
         switch f {
         case "dtype": dtype = v.stringValue
         case "shape":
-          if case .array(let a) = v { shape = a.compactMap(\.intValue).count == a.count ? a.compactMap(\.intValue) : nil }
+          if case .array(let a) = v {
+            shape = a.compactMap(\.intValue).count == a.count ? a.compactMap(\.intValue) : nil
+          }
         case "data_offsets":
-          if case .array(let a) = v, a.count == 2, a.compactMap(\.intValue).count == 2 { offsets = a.compactMap(\.intValue) }
+          if case .array(let a) = v, a.count == 2, a.compactMap(\.intValue).count == 2 {
+            offsets = a.compactMap(\.intValue)
+          }
         default: throw ExchangeReason("tensor '\(name)' has an unknown field '\(f)'")
         }
       }
       guard let dtype else { throw ExchangeReason("tensor '\(name)' has no string dtype") }
       guard let shape else { throw ExchangeReason("tensor '\(name)' has no valid shape") }
-      guard let offsets, offsets[0] <= offsets[1] else { throw ExchangeReason("tensor '\(name)' has no valid data_offsets") }
+      guard let offsets, offsets[0] <= offsets[1] else {
+        throw ExchangeReason("tensor '\(name)' has no valid data_offsets")
+      }
       var count = 1
       for d in shape {
         let (p, o) = count.multipliedReportingOverflow(by: d)
@@ -115,7 +129,8 @@ public enum Safetensors {
         let (bytesNeeded, o) = count.multipliedReportingOverflow(by: size)
         guard !o, bytesNeeded == offsets[1] - offsets[0] else {
           throw ExchangeReason(
-            "tensor '\(name)': shape \(shape) of \(dtype) needs \(o ? "too many" : String(bytesNeeded)) bytes, data_offsets give \(offsets[1] - offsets[0])")
+            "tensor '\(name)': shape \(shape) of \(dtype) needs \(o ? "too many" : String(bytesNeeded)) bytes, data_offsets give \(offsets[1] - offsets[0])"
+          )
         }
       }
       tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1]))
@@ -123,12 +138,18 @@ public enum Safetensors {
     tensors.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
     var cursor = 0
     for t in tensors {
-      guard t.begin >= cursor else { throw ExchangeReason("tensor '\(t.name)' overlaps the tensor before it (offset \(t.begin) < \(cursor))") }
-      guard t.begin == cursor else { throw ExchangeReason("gap in the data buffer before tensor '\(t.name)' (offset \(t.begin), expected \(cursor))") }
+      guard t.begin >= cursor else {
+        throw ExchangeReason("tensor '\(t.name)' overlaps the tensor before it (offset \(t.begin) < \(cursor))")
+      }
+      guard t.begin == cursor else {
+        throw ExchangeReason("gap in the data buffer before tensor '\(t.name)' (offset \(t.begin), expected \(cursor))")
+      }
       cursor = t.end
     }
     let buffer = bytes.count - dataStart
-    guard cursor <= buffer else { throw ExchangeReason("truncated: tensors need \(cursor) data bytes, the file has \(buffer)") }
+    guard cursor <= buffer else {
+      throw ExchangeReason("truncated: tensors need \(cursor) data bytes, the file has \(buffer)")
+    }
     guard cursor == buffer else { throw ExchangeReason("\(buffer - cursor) bytes after the last tensor") }
     return Header(tensors: tensors, metadata: metadata, dataStart: dataStart)
   }
@@ -179,7 +200,9 @@ public enum Safetensors {
       case "F32": d = .float32
       default: throw fail("tensor Theta\(k) has dtype \(t.dtype); only F64 and F32 are read")
       }
-      guard dtype == nil || dtype == d else { throw fail("Theta\(k) is \(t.dtype) but Theta1 is not; all matrices need one dtype") }
+      guard dtype == nil || dtype == d else {
+        throw fail("Theta\(k) is \(t.dtype) but Theta1 is not; all matrices need one dtype")
+      }
       dtype = d
       let values = LE.decode(bytes[...], at: h.dataStart + t.begin, count: t.shape[0] * t.shape[1], as: d)
       weights.append(WeightMatrix(name: "Theta\(k)", rows: t.shape[0], columns: t.shape[1], values: values))
@@ -187,7 +210,8 @@ public enum Safetensors {
     }
     if weights.isEmpty { throw fail("no tensor Theta1") }
     if let extra = h.tensors.first(where: { byName["\($0.name)"] != nil && !isTheta($0.name, below: k) }) {
-      throw fail(extra.name.hasPrefix("Theta") ? "tensor \(extra.name) without Theta\(k)" : "unexpected tensor '\(extra.name)'")
+      throw fail(
+        extra.name.hasPrefix("Theta") ? "tensor \(extra.name) without Theta\(k)" : "unexpected tensor '\(extra.name)'")
     }
     let typed: (Metadata, DType?)?
     do { typed = try MetadataText.decode(h.metadata) } catch { throw fail(error.description) }

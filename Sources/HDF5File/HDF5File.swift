@@ -138,7 +138,9 @@ extension HDF5File {
   ///
   /// - Parameter limit: refuse datasets with more elements than this.
   /// - Throws: ``HDF5Error`` when absent, not numeric, or too large.
-  public func readNumbers(_ path: String, limit: Int = 1 << 26) throws(HDF5Error) -> (dimensions: [Int], values: [Double]) {
+  public func readNumbers(_ path: String, limit: Int = 1 << 26) throws(HDF5Error) -> (
+    dimensions: [Int], values: [Double]
+  ) {
     try H5.readNumbers(handle, path, limit: limit)
   }
 }

@@ -62,7 +62,10 @@ public enum MatClass: String, Sendable, CaseIterable {
   ///   - code: `mxCLASS` code 0…17 from the array flags, or matio's `class_type`.
   ///   - logical: whether the logical flag (`MAT_F_LOGICAL`, 0x0200) is set.
   init(code: Int, logical: Bool) {
-    if logical && code != 5 { self = .logical; return }
+    if logical && code != 5 {
+      self = .logical
+      return
+    }
     switch code {
     case 0: self = .empty
     case 1: self = .cell

@@ -269,7 +269,8 @@ public enum ModelFile {
     for k in 1...n {
       let e = entries[k - 1]
       guard e.name == "Theta\(k)" else { throw .missingTensor("Theta\(k)") }
-      let rows = Int(sizes[k]), cols = Int(sizes[k - 1]) + 1
+      let rows = Int(sizes[k])
+      let cols = Int(sizes[k - 1]) + 1
       guard e.dims == [UInt64(rows), UInt64(cols)] else {
         throw .shapeMismatch(tensor: e.name, expected: [rows, cols], actual: e.dims.map { Int($0) })
       }
@@ -390,8 +391,8 @@ public enum ModelFile {
     case .int(let v): w.i64(v)
     case .float(let v): w.f64(v)
     case .string(let s): w.raw(Array(s.utf8))
-    case .intArray(let a): a.forEach { w.i64($0) }
-    case .floatArray(let a): a.forEach { w.f64($0) }
+    case .intArray(let a): for v in a { w.i64(v) }
+    case .floatArray(let a): for v in a { w.f64(v) }
     case .stringArray(let a):
       w.u32(UInt32(a.count))
       for s in a {

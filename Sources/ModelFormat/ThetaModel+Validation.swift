@@ -89,6 +89,8 @@ extension ThetaModel {
   private func expectString(_ key: String, _ expected: String) throws(ModelFormatError) {
     guard let v = metadata[key] else { throw .missingKey(key) }
     guard case .string(let s) = v else { throw .wrongType(key: key, expected: "string", actual: v.typeName) }
-    guard s == expected else { throw .badValue(key: key, reason: "'\(s)' is not supported; this reader knows '\(expected)'") }
+    guard s == expected else {
+      throw .badValue(key: key, reason: "'\(s)' is not supported; this reader knows '\(expected)'")
+    }
   }
 }

@@ -22,7 +22,8 @@ extension Pictures {
   public static func costCurve(_ record: TrainingRecord, scale: Int = 2) throws(RenderingError) -> Canvas {
     guard scale >= 1 else { throw .badGrid(rows: 1, columns: 1, scale: scale) }
     guard scale <= Canvas.maximumSide / curveWidth else {
-      throw .tooLarge(width: curveWidth * min(scale, Canvas.maximumSide), height: curveHeight * min(scale, Canvas.maximumSide))
+      throw .tooLarge(
+        width: curveWidth * min(scale, Canvas.maximumSide), height: curveHeight * min(scale, Canvas.maximumSide))
     }
     let history = record.costHistory
     let finite = history.filter(\.isFinite)
@@ -43,8 +44,12 @@ extension Pictures {
     let right = curveWidth - 14
     let top = 24
     let bottom = curveHeight - 34
-    func px(_ x: Double) -> Int { Int((Double(left * s) + (x - xTicks.low) / (xTicks.high - xTicks.low) * Double((right - left) * s)).rounded()) }
-    func py(_ y: Double) -> Int { Int((Double(bottom * s) - (y - yTicks.low) / (yTicks.high - yTicks.low) * Double((bottom - top) * s)).rounded()) }
+    func px(_ x: Double) -> Int {
+      Int((Double(left * s) + (x - xTicks.low) / (xTicks.high - xTicks.low) * Double((right - left) * s)).rounded())
+    }
+    func py(_ y: Double) -> Int {
+      Int((Double(bottom * s) - (y - yTicks.low) / (yTicks.high - yTicks.low) * Double((bottom - top) * s)).rounded())
+    }
     let thin = max(1, s / 2)
 
     // Title.

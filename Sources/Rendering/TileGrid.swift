@@ -116,7 +116,8 @@ public struct GridLayout: Equatable, Sendable {
     guard rows <= Canvas.maximumSide, columns <= Canvas.maximumSide, s <= Canvas.maximumSide,
       tileWidth <= Canvas.maximumSide, tileHeight <= Canvas.maximumSide
     else {
-      throw .tooLarge(width: columns * min(tileWidth, Canvas.maximumSide), height: rows * min(tileHeight, Canvas.maximumSide))
+      throw .tooLarge(
+        width: columns * min(tileWidth, Canvas.maximumSide), height: rows * min(tileHeight, Canvas.maximumSide))
     }
     self.rows = rows
     self.columns = columns

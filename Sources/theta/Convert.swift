@@ -49,7 +49,9 @@ extension Theta {
     @Option(help: ArgumentHelp("Storage type: float64 (exact) or float32 (half the size, rounded).", valueName: "type"))
     var dtype: String = "float64"
 
-    @Option(help: ArgumentHelp("The label of each output unit, e.g. 1,2,3,4,5,6,7,8,9,10 (the default, 1…K).", valueName: "list"))
+    @Option(
+      help: ArgumentHelp(
+        "The label of each output unit, e.g. 1,2,3,4,5,6,7,8,9,10 (the default, 1…K).", valueName: "list"))
     var labels: String?
 
     @Option(
@@ -59,7 +61,9 @@ extension Theta {
         valueName: "HxW"))
     var inputShape: String?
 
-    @Option(name: .customLong("meta"), help: ArgumentHelp("A user key=value stored as user.key; repeatable.", valueName: "key=value"))
+    @Option(
+      name: .customLong("meta"),
+      help: ArgumentHelp("A user key=value stored as user.key; repeatable.", valueName: "key=value"))
     var meta: [String] = []
 
     @Flag(help: "Replace the output if it exists.")

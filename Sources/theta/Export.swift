@@ -27,7 +27,9 @@ extension Theta {
     @Argument(help: "The file to write (CSV: the stem of the files written).")
     var output: String
 
-    @Option(help: ArgumentHelp("The format: hdf5, csv, mat, safetensors or onnx (default: from the extension).", valueName: "name"))
+    @Option(
+      help: ArgumentHelp(
+        "The format: hdf5, csv, mat, safetensors or onnx (default: from the extension).", valueName: "name"))
     var format: String?
 
     @Option(help: ArgumentHelp("Number type: float64 or float32 (default: the model's own).", valueName: "type"))
@@ -39,7 +41,9 @@ extension Theta {
         valueName: "layout"))
     var layout: String = "matrices"
 
-    @Option(name: .customLong("mat-version"), help: ArgumentHelp("MAT file version: 4, 5 (compressed, default) or 7.3.", valueName: "version"))
+    @Option(
+      name: .customLong("mat-version"),
+      help: ArgumentHelp("MAT file version: 4, 5 (compressed, default) or 7.3.", valueName: "version"))
     var matVersion: String = "5"
 
     @Flag(help: "Replace the outputs if they exist.")
@@ -50,15 +54,21 @@ extension Theta {
         throw ValidationError("--format must be hdf5, csv, mat, safetensors or onnx.")
       }
       if let dtype, DType(name: dtype) == nil { throw ValidationError("--dtype must be float64 or float32.") }
-      guard ExportLayout(rawValue: layout) != nil else { throw ValidationError("--layout must be matrices, unrolled or keras.") }
+      guard ExportLayout(rawValue: layout) != nil else {
+        throw ValidationError("--layout must be matrices, unrolled or keras.")
+      }
       guard ["4", "5", "7.3"].contains(matVersion) else { throw ValidationError("--mat-version must be 4, 5 or 7.3.") }
     }
 
     func run() throws {
       try reportingErrors {
         let fmt: ExchangeFormat
-        if let format { fmt = ExchangeFormat(name: format)! } else {
-          guard let f = ExchangeFormat(path: output), f != .theta else { throw ExchangeError.unknownFormat(path: output) }
+        if let format {
+          fmt = ExchangeFormat(name: format)!
+        } else {
+          guard let f = ExchangeFormat(path: output), f != .theta else {
+            throw ExchangeError.unknownFormat(path: output)
+          }
           fmt = f
         }
         var options = ExportOptions(format: fmt)

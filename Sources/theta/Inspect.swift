@@ -127,7 +127,9 @@ struct ModelReport: Encodable {
     lines.append("  metadata")
     let width = (metadata.map(\.key.count).max() ?? 0) + 2
     for e in metadata {
-      lines.append("    " + e.key.padding(toLength: width, withPad: " ", startingAt: 0) + "\(e.type.padding(toLength: 9, withPad: " ", startingAt: 0)) \(e.value)")
+      lines.append(
+        "    " + e.key.padding(toLength: width, withPad: " ", startingAt: 0)
+          + "\(e.type.padding(toLength: 9, withPad: " ", startingAt: 0)) \(e.value)")
     }
     return lines.joined(separator: "\n")
   }

@@ -47,7 +47,8 @@ extension Theta {
     @Flag(help: "Write label,p1,…,pK per row instead of the label alone.")
     var proba = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+      name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @Flag(help: "Replace the --output file if it exists.")
@@ -72,7 +73,8 @@ extension Theta {
         let data = try loadExamples(
           input, x: xName, y: yName ?? "y", requireY: yName != nil, csvLabels: labeled)
         guard data.features.columns == network.inputSize else {
-          throw PredictError.width(input: input, features: data.features.columns, model: model, expected: network.inputSize)
+          throw PredictError.width(
+            input: input, features: data.features.columns, model: model, expected: network.inputSize)
         }
         var workspace = Network.Workspace()
         let text: String

@@ -152,7 +152,9 @@ extension Theta.Render {
         } catch let e as RenderingError {
           throw RenderingError.inFile(data, e)
         }
-        if grid.verbose { printListing(indices: indices, labels: dataset.labels, seed: grid.seed, count: dataset.count) }
+        if grid.verbose {
+          printListing(indices: indices, labels: dataset.labels, seed: grid.seed, count: dataset.count)
+        }
         try writePicture(canvas, to: output, force: force)
       }
     }
@@ -419,7 +421,8 @@ private func writePicture(_ canvas: Canvas, to path: String, force: Bool) throws
 }
 
 private func printListing(indices: [Int], labels: [Int]?, seed: Int, count: Int, predicted: [Int]? = nil) {
-  var out = "# tile  example  label\(predicted == nil ? "" : "  predicted")"
+  var out =
+    "# tile  example  label\(predicted == nil ? "" : "  predicted")"
     + "   (examples: 0-based rows of X, numpy RandomState(\(seed)).randint(\(count)) per tile)\n"
   for (k, index) in indices.enumerated() {
     let label = labels.flatMap { index < $0.count ? String($0[index]) : nil } ?? "-"

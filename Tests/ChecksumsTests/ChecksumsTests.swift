@@ -1,7 +1,7 @@
 import Checksums
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CRC32CTests {
   @Test func matchesTheCastagnoliCheckValue() {

@@ -1,8 +1,8 @@
 import Conversion
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MatConverterTests {
   /// REFERENCE.md: the seed's nn_params of ex4weights.mat.

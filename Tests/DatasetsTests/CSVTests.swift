@@ -212,8 +212,7 @@ private func row(_ n: Int, _ value: String = "0.5") -> String {
     let path = try writeTemporary("1,2\n3,4\n")
     #expect(try Dataset.csv(path: path).features == (try Matrix([[1, 2], [3, 4]])))
     let bad = try writeTemporary("1,2\n3\n")
-    #expect(throws: DatasetError.raggedRow(file: bad, line: 2, count: 1, expected: 2, firstLine: 1))
-    {
+    #expect(throws: DatasetError.raggedRow(file: bad, line: 2, count: 1, expected: 2, firstLine: 1)) {
       try Dataset.csv(path: bad)
     }
     let missing = Fixtures.temporaryDirectory().appendingPathComponent("absent.csv").path

@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Inputs kept from fuzzing the examples CSV reader (issue 6, Docs/FUZZING.md).
 ///
@@ -34,7 +34,8 @@ import TestSupport
       let set = try Dataset.csv(data: Array(text.utf8), name: "big.csv")
       Issue.record("read \(set.features.storage) from an infinite value")
     } catch {
-      #expect(error == .notFinite(file: "big.csv", line: 1, value: 1, text: "0." + String(repeating: "0", count: 38) + "…"))
+      #expect(
+        error == .notFinite(file: "big.csv", line: 1, value: 1, text: "0." + String(repeating: "0", count: 38) + "…"))
     }
     // Exponents with many digits that stay in range still read exactly (strtod's value).
     let small = "0." + String(repeating: "0", count: 99_999) + "1e-0000000000100000\n"

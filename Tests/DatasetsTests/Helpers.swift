@@ -1,7 +1,6 @@
 import Foundation
 import TestSupport
 
-
 /// One variable of a MAT v4 file: `rows × columns`, values column-major.
 struct V4Variable {
   enum Storage: Int32 {

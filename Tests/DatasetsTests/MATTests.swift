@@ -79,8 +79,7 @@ import Testing
     #expect(d.labels == [10, 1, 2])
     #expect(d.features == (try Matrix([[1, 4], [2, 5], [3, 6]])))
     #expect(try Dataset.mat(path: path, y: "labels").labels == [7, -1, 0])
-    #expect(throws: DatasetError.labelsNotVector(file: path, variable: "grid", rows: 3, columns: 2))
-    {
+    #expect(throws: DatasetError.labelsNotVector(file: path, variable: "grid", rows: 3, columns: 2)) {
       try Dataset.mat(path: path, y: "grid")
     }
   }

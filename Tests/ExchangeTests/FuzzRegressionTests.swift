@@ -1,8 +1,8 @@
 import Exchange
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 /// Inputs that crashed or misled an importer under fuzzing (issue 6, Docs/FUZZING.md).
 /// Each must now be refused with an ``ExchangeError`` — never a trap.
@@ -52,7 +52,8 @@ import TestSupport
   @Test func everySafetensorsRegressionIsHandled() {
     for url in Self.regressionFiles("safetensors") {
       let bytes = Array((try? Data(contentsOf: url)) ?? Data())
-      survives(url.lastPathComponent) { () throws(ExchangeError) in try Safetensors.decode(bytes, file: "r.safetensors") }
+      survives(url.lastPathComponent) { () throws(ExchangeError) in try Safetensors.decode(bytes, file: "r.safetensors")
+      }
     }
   }
 
@@ -77,7 +78,8 @@ import TestSupport
   @Test func csvLayerSizeInt64MaxIsRefused() throws {
     let sidecar = "key,type,value\nmodel.layer_sizes,int[],\"[9223372036854775807,1]\"\n"
     let files = ["m.meta.csv": Array(sidecar.utf8), "m.Theta1.csv": Array("1\n".utf8)]
-    let message = try #require(refusal { () throws(ExchangeError) in try CSVExchange.decode(files: files, path: "m.csv") })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in try CSVExchange.decode(files: files, path: "m.csv") })
     #expect(message.contains("layer sizes need 1×(9223372036854775807 + 1)"), "\(message)")
   }
 
@@ -87,7 +89,8 @@ import TestSupport
     let sizes = Array(repeating: "16777215", count: 40_000).joined(separator: ",")
     let sidecar = "key,type,value\ntheta.layout,string,unrolled-row\nmodel.layer_sizes,int[],\"[\(sizes)]\"\n"
     let files = ["m.meta.csv": Array(sidecar.utf8), "m.csv": Array("1\n".utf8)]
-    let message = try #require(refusal { () throws(ExchangeError) in try CSVExchange.decode(files: files, path: "m.csv") })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in try CSVExchange.decode(files: files, path: "m.csv") })
     #expect(message.contains("need more than \(Int.max)"), "\(message)")
     #expect(!message.contains("\n"))
   }
@@ -110,14 +113,18 @@ import TestSupport
       return out
     }
     let st = renamed(Safetensors.encode(model), "\\\"user.abcdef\\\"", "\\\"theta.dtype\\\"")
-    let stMessage = try #require(refusal { () throws(ExchangeError) in try Safetensors.decode(st, file: "m.safetensors") })
+    let stMessage = try #require(
+      refusal { () throws(ExchangeError) in try Safetensors.decode(st, file: "m.safetensors") })
     #expect(stMessage.contains("metadata key 'theta.dtype' is reserved"), "\(stMessage)")
     let onnx = renamed(ONNXExport.encode(model), "\"user.abcdef\"", "\"theta.dtype\"")
     let onnxMessage = try #require(refusal { () throws(ExchangeError) in try ONNXImport.decode(onnx, file: "m.onnx") })
     #expect(onnxMessage.contains("metadata key 'theta.dtype' is reserved"), "\(onnxMessage)")
     // Unchanged, the same model reads back.
-    #expect(try ModelFile.encode(Safetensors.decode(Safetensors.encode(model), file: "m.safetensors")) == ModelFile.encode(model))
-    #expect(try ModelFile.encode(ONNXImport.decode(ONNXExport.encode(model), file: "m.onnx")) == ModelFile.encode(model))
+    #expect(
+      try ModelFile.encode(Safetensors.decode(Safetensors.encode(model), file: "m.safetensors"))
+        == ModelFile.encode(model))
+    #expect(
+      try ModelFile.encode(ONNXImport.decode(ONNXExport.encode(model), file: "m.onnx")) == ModelFile.encode(model))
   }
 
   /// A CSV sidecar giving `theta.types` as a model key: exported again to safetensors or
@@ -130,7 +137,8 @@ import TestSupport
       files[name] = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
     }
     files["m.meta.csv"]! += Array("theta.types,string,{}\n".utf8)
-    let message = try #require(refusal { () throws(ExchangeError) in try CSVExchange.decode(files: files, path: "m.csv") })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in try CSVExchange.decode(files: files, path: "m.csv") })
     #expect(message.contains("metadata key 'theta.types' is reserved"), "\(message)")
   }
 
@@ -141,7 +149,8 @@ import TestSupport
     while h.count % 8 != 0 { h.append(0x20) }
     var bytes: [UInt8] = (0..<8).map { UInt8(truncatingIfNeeded: h.count >> (8 * $0)) }
     bytes += h + [UInt8](repeating: 0, count: 16)
-    let message = try #require(refusal { () throws(ExchangeError) in try Safetensors.decode(bytes, file: "m.safetensors") })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in try Safetensors.decode(bytes, file: "m.safetensors") })
     #expect(message.contains("has the field 'dtype' twice"), "\(message)")
   }
 
@@ -161,14 +170,16 @@ import TestSupport
     }
     #expect(throws: Never.self) { try Safetensors.decode(withCurve("[1.5,1e-07]"), file: "m.safetensors") }
     for bad in ["[1e999,1e-07]", "[01.5,1e-07]", "[+1.5,1e-07]", "[.5,1e-07]", "[1.,1e-07]"] {
-      let message = try #require(refusal { () throws(ExchangeError) in try Safetensors.decode(withCurve(bad), file: "m.safetensors") })
+      let message = try #require(
+        refusal { () throws(ExchangeError) in try Safetensors.decode(withCurve(bad), file: "m.safetensors") })
       #expect(message.contains("training.curve") && message.contains("is not a valid float[]"), "\(bad): \(message)")
     }
     // In the header itself: an offset written 016 is not JSON.
     var h = Array(#"{"Theta1":{"dtype":"F64","shape":[1,2],"data_offsets":[0,016]}}"#.utf8)
     while h.count % 8 != 0 { h.append(0x20) }
     let file = (0..<8).map { UInt8(truncatingIfNeeded: h.count >> (8 * $0)) } + h + [UInt8](repeating: 0, count: 16)
-    let message = try #require(refusal { () throws(ExchangeError) in try Safetensors.decode(file, file: "m.safetensors") })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in try Safetensors.decode(file, file: "m.safetensors") })
     #expect(message.contains("header is not JSON"), "\(message)")
   }
 
@@ -178,7 +189,8 @@ import TestSupport
     let model = sampleModel()
     var prop: [UInt8] = [0x0A, 9] + Array("user.note".utf8) + [0x12, 1, UInt8(ascii: "x")]
     prop = [0x72, UInt8(prop.count)] + prop
-    let message = try #require(refusal { () throws(ExchangeError) in try ONNXImport.decode(ONNXExport.encode(model) + prop, file: "m.onnx") })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in try ONNXImport.decode(ONNXExport.encode(model) + prop, file: "m.onnx") })
     #expect(message.contains("metadata_props key 'user.note' appears twice"), "\(message)")
   }
 
@@ -202,7 +214,8 @@ import TestSupport
     h += Array(#"],"data_offsets":[0,8]}}"#.utf8)
     while h.count % 8 != 0 { h.append(0x20) }
     let file = (0..<8).map { UInt8(truncatingIfNeeded: h.count >> (8 * $0)) } + h + [UInt8](repeating: 0, count: 8)
-    let message = try #require(refusal { () throws(ExchangeError) in try Safetensors.decode(file, file: "m.safetensors") })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in try Safetensors.decode(file, file: "m.safetensors") })
     #expect(message.contains("header is not JSON: more than 1048576 values"), "\(message)")
   }
 
@@ -212,13 +225,17 @@ import TestSupport
     let newlines = [UInt8](repeating: UInt8(ascii: "\n"), count: 10_000_000)
     let commas = [UInt8](repeating: UInt8(ascii: ","), count: 10_000_000) + [UInt8(ascii: "\n")]
     for (name, data) in [("newlines", newlines), ("commas", commas)] {
-      let message = try #require(refusal { () throws(ExchangeError) in try CSVExchange.decode(files: ["m.Theta1.csv": data], path: "m.Theta1.csv") })
+      let message = try #require(
+        refusal { () throws(ExchangeError) in
+          try CSVExchange.decode(files: ["m.Theta1.csv": data], path: "m.Theta1.csv")
+        })
       #expect(message.contains("row 1, column 1: '' is not a number"), "\(name): \(message)")
     }
     let sidecar = Array("key,type,value\n".utf8) + commas
-    let message = try #require(refusal { () throws(ExchangeError) in
-      try CSVExchange.decode(files: ["m.meta.csv": sidecar, "m.Theta1.csv": Array("1\n".utf8)], path: "m.csv")
-    })
+    let message = try #require(
+      refusal { () throws(ExchangeError) in
+        try CSVExchange.decode(files: ["m.meta.csv": sidecar, "m.Theta1.csv": Array("1\n".utf8)], path: "m.csv")
+      })
     #expect(message.contains("row 2 has 10000001 fields, expected 3"), "\(message)")
   }
 

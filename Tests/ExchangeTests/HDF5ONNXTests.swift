@@ -2,8 +2,8 @@ import Exchange
 import Foundation
 import HDF5File
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct HDF5ExchangeTests {
   @Test(arguments: [ExportLayout.matrices, .keras], [DType.float64, .float32])
@@ -30,7 +30,8 @@ import TestSupport
 
   @Test func refusesANonHDF5File() throws {
     let path = scratch() + "/bad.h5"
-    FileManager.default.createFile(atPath: path, contents: Data([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2]))
+    FileManager.default.createFile(
+      atPath: path, contents: Data([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2]))
     #expect(throws: ExchangeError.self) { try Exchange.importModel(path: path) }
   }
 }

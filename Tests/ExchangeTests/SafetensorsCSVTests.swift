@@ -1,8 +1,8 @@
 import Exchange
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 /// A 4-3-2 model with awkward doubles (shortest text, subnormal, negative zero).
 func sampleModel(dtype: DType = .float64) -> ThetaModel {
@@ -64,13 +64,17 @@ func scratch() -> String { Fixtures.temporaryDirectory().path }
 
   @Test func refusesDuplicateNames() {
     refuses(
-      file(#"{"Theta1":{"dtype":"F64","shape":[1,2],"data_offsets":[0,16]},"Theta1":{"dtype":"F64","shape":[1,2],"data_offsets":[16,32]}}"#, data: 32),
+      file(
+        #"{"Theta1":{"dtype":"F64","shape":[1,2],"data_offsets":[0,16]},"Theta1":{"dtype":"F64","shape":[1,2],"data_offsets":[16,32]}}"#,
+        data: 32),
       "duplicate name")
   }
 
   @Test func refusesOverlappingOffsets() {
     refuses(
-      file(#"{"Theta1":{"dtype":"F64","shape":[1,2],"data_offsets":[0,16]},"Theta2":{"dtype":"F64","shape":[1,1],"data_offsets":[8,16]}}"#, data: 16),
+      file(
+        #"{"Theta1":{"dtype":"F64","shape":[1,2],"data_offsets":[0,16]},"Theta2":{"dtype":"F64","shape":[1,1],"data_offsets":[8,16]}}"#,
+        data: 16),
       "overlaps")
   }
 

@@ -1,14 +1,13 @@
 import LinearAlgebra
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
 
 /// `rows × columns` uniform values in `range`, row-major.
 func randomValues(

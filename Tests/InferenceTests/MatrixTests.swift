@@ -1,6 +1,6 @@
 import LinearAlgebra
-import Testing
 import TestSupport
+import Testing
 
 /// `LinearAlgebra` has no test target of its own; its `Matrix` is tested here.
 @Suite struct MatrixTests {

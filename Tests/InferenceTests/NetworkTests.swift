@@ -1,7 +1,7 @@
 import LinearAlgebra
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 @testable import Inference
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MatFile
 
 /// Temporary differential test (perf work): the fast path must never accept what the
@@ -25,12 +26,14 @@ import Testing
     case (.failure, .some):
       Issue.record("\(label): fast accepted, reference refused: \(ref)")
     case (.success(let r), .some(let f)):
-      counts.fastAccepted += 1; counts.refAccepted += 1
+      counts.fastAccepted += 1
+      counts.refAccepted += 1
       #expect(r.entries == f.layout.entries, "\(label)")
       #expect(r.headerText == f.layout.headerText && r.bigEndian == f.layout.bigEndian, "\(label)")
       #expect(refImage == f.image, "\(label): image differs")
     case (.success, .none):
-      counts.refAccepted += 1; counts.fallbackAccepted += 1
+      counts.refAccepted += 1
+      counts.fallbackAccepted += 1
     case (.failure, .none):
       counts.refused += 1
     }
@@ -42,7 +45,8 @@ import Testing
     switch (ref, both) {
     case (.failure(let a), .failure(let b)): #expect(a == b, "\(label)")
     case (.success(let a), .success(let b)):
-      #expect(a.entries == b.entries, "\(label)"); #expect(img == refImage, "\(label)")
+      #expect(a.entries == b.entries, "\(label)")
+      #expect(img == refImage, "\(label)")
     default: Issue.record("\(label): dispatcher \(both) vs reference \(ref)")
     }
   }

@@ -48,11 +48,21 @@ import Testing
     // miMATRIX of 48 bytes: flags (double), dims 1x1, name "a", one miDOUBLE.
     var inner: [UInt8] = []
     func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { inner.append(contentsOf: $0) } }
-    u32(14); u32(56)
-    u32(6); u32(8); u32(6); u32(0)
-    u32(5); u32(8); u32(1); u32(1)
-    u32(0x0001_0001); inner += [0x61, 0, 0, 0]
-    u32(9); u32(8); inner += [UInt8](repeating: 0, count: 8)
+    u32(14)
+    u32(56)
+    u32(6)
+    u32(8)
+    u32(6)
+    u32(0)
+    u32(5)
+    u32(8)
+    u32(1)
+    u32(1)
+    u32(0x0001_0001)
+    inner += [0x61, 0, 0, 0]
+    u32(9)
+    u32(8)
+    inner += [UInt8](repeating: 0, count: 8)
     #expect(inner.count == 64)
     for cut in 0...inner.count {
       let bound = try check.inflatedHead(Bytes(data: Array(inner[0..<cut]), bigEndian: false), element: 128)

@@ -1,7 +1,7 @@
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 /// Inputs kept from fuzzing the `.theta` reader (issue 6, Docs/FUZZING.md): every file
 /// in `Fuzz/regressions/theta/` must be refused with a ``ModelFormatError`` or decode to

@@ -1,7 +1,7 @@
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 /// The golden v1 files are written by `tools/theta_format.py`, an implementation
 /// of `Docs/FORMAT.md` written independently of this one. Every later version of

@@ -1,7 +1,7 @@
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 /// A 4-3-2 network whose weights are sin(i + 1) / 10 over each matrix's row-major index.
 func tinyModel(dtype: DType = .float64) -> ThetaModel {

@@ -60,7 +60,8 @@ import Testing
     let tile = Tile(values: values, shape: ImageShape(height: 2, width: 3), range: .fixed(low: 0, high: 5))
     let expected = [0, 2, 4, 1, 3, 5].map { Colormap.binary.grayLevel(Double($0) / 5) }
     #expect(tile.levels == expected)
-    let rowTile = Tile(values: values, shape: ImageShape(height: 2, width: 3, order: .rowMajor), range: .fixed(low: 0, high: 5))
+    let rowTile = Tile(
+      values: values, shape: ImageShape(height: 2, width: 3, order: .rowMajor), range: .fixed(low: 0, high: 5))
     #expect(rowTile.levels == values.map { Colormap.binary.grayLevel($0 / 5) })
   }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import PNGImage
 import SafeFile
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PNGTests {
   static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

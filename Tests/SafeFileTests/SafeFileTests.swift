@@ -1,7 +1,7 @@
 import Foundation
 import SafeFile
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SafeFileTests {
   @Test func writesAndReadsBack() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `theta` (beside the test runner in `.build/<config>/`).
 func runTheta(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -12,7 +12,8 @@ func runTheta(_ arguments: [String]) throws -> (status: Int32, stdout: String, s
   let p = Process()
   p.executableURL = binary
   p.arguments = arguments
-  let out = Pipe(), err = Pipe()
+  let out = Pipe()
+  let err = Pipe()
   p.standardOutput = out
   p.standardError = err
   try p.run()

@@ -47,7 +47,9 @@ public func checkAcceptedModel(_ model: ThetaModel, _ what: String) {
     propertyFailure("\(what): \(w.name) has \(w.values.count) values for \(w.rows)×\(w.columns) or a non-finite one")
   }
   let bytes: [UInt8]
-  do { bytes = try ModelFile.encode(model) } catch { propertyFailure("\(what): accepted model does not encode: \(error)") }
+  do { bytes = try ModelFile.encode(model) } catch {
+    propertyFailure("\(what): accepted model does not encode: \(error)")
+  }
   do {
     let back = try ModelFile.decode(bytes).model
     guard sameWeights(model, back) else { propertyFailure("\(what): .theta round trip changed the weights") }

@@ -49,7 +49,8 @@ private func compareWithReference(_ bytes: [UInt8], _ set: Dataset, labels: Labe
     }
     if labels == .last {
       guard let label = set.labels?[r], Double(label) == fields.last! else {
-        propertyFailure("CSV: label of row \(r + 1) is \(String(describing: set.labels?[r])), the text says \(fields.last!)")
+        propertyFailure(
+          "CSV: label of row \(r + 1) is \(String(describing: set.labels?[r])), the text says \(fields.last!)")
       }
     }
   }

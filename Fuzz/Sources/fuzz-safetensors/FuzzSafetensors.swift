@@ -25,7 +25,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
       var bits: UInt64 = 0
       for k in 0..<size { bits |= UInt64(bytes[header.dataStart + t.begin + i * size + k]) << (8 * UInt64(k)) }
       let expected = size == 8 ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(bits)))
-      guard expected.bitPattern == v.bitPattern else { propertyFailure("safetensors: \(w.name)[\(i)] is \(v), the file holds \(expected)") }
+      guard expected.bitPattern == v.bitPattern else {
+        propertyFailure("safetensors: \(w.name)[\(i)] is \(v), the file holds \(expected)")
+      }
     }
   }
   // Export and import again: the same weights.

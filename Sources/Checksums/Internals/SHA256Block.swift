@@ -3,7 +3,8 @@ extension SHA256 {
   mutating func compress(_ block: UnsafeRawBufferPointer) {
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
       for i in 0..<16 {
-        w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16
+        w[i] =
+          UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16
           | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
       }
       for t in 16..<64 {
@@ -11,7 +12,14 @@ extension SHA256 {
         let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
         w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
       }
-      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+      var a = h[0]
+      var b = h[1]
+      var c = h[2]
+      var d = h[3]
+      var e = h[4]
+      var f = h[5]
+      var g = h[6]
+      var hh = h[7]
       for t in 0..<64 {
         let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
         let ch = (e & f) ^ (~e & g)
@@ -39,7 +47,6 @@ extension SHA256 {
     }
   }
 }
-
 
 /// Rotates `x` right by `n` bits (ROTR in FIPS 180-4).
 @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {

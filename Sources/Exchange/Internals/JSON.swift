@@ -100,7 +100,9 @@ private struct JSONParser {
       }
       while true {
         skipSpace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw JSONError(message: "expected a member name at \(i)") }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+          throw JSONError(message: "expected a member name at \(i)")
+        }
         let key = try string()
         skipSpace()
         try expect(UInt8(ascii: ":"))
@@ -242,7 +244,10 @@ private struct JSONParser {
 
   mutating func hex4() throws(JSONError) -> UInt32 {
     // Four hex digits exactly: UInt32(_:radix:) alone would also take "+fff".
-    guard i + 4 <= bytes.count, bytes[i..<i + 4].allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20 }),
+    guard i + 4 <= bytes.count,
+      bytes[i..<i + 4].allSatisfy({
+        UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 | 0x20
+      }),
       let text = String(validating: bytes[i..<i + 4], as: UTF8.self),
       let v = UInt32(text, radix: 16)
     else { throw JSONError(message: "bad \\u escape") }

@@ -85,7 +85,9 @@ func forEachProtoField(
       i += n
     case 2:
       let n = try varint()
-      guard n <= UInt64(b.endIndex - i) else { throw ExchangeReason("truncated protobuf: a field of \(n) bytes, \(b.endIndex - i) left") }
+      guard n <= UInt64(b.endIndex - i) else {
+        throw ExchangeReason("truncated protobuf: a field of \(n) bytes, \(b.endIndex - i) left")
+      }
       f.payload = b[i..<i + Int(n)]
       i += Int(n)
     default: throw ExchangeReason("unsupported protobuf wire type \(f.wire)")

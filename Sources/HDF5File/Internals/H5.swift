@@ -77,7 +77,9 @@ enum H5 {
     guard status >= 0 else { throw .call(call, object: object, message: stackMessage()) }
   }
 
-  static func owned(_ id: hid_t, _ call: String, _ object: String, close: @escaping (hid_t) -> herr_t) throws(HDF5Error) -> H5Handle {
+  static func owned(_ id: hid_t, _ call: String, _ object: String, close: @escaping (hid_t) -> herr_t) throws(HDF5Error)
+    -> H5Handle
+  {
     H5Handle(try check(id, call, object), close: close)
   }
 
@@ -115,7 +117,8 @@ enum H5 {
   static func createGroup(_ file: H5Handle, _ path: String) throws(HDF5Error) {
     try locked { () throws(HDF5Error) in
       _ = try owned(
-        H5Gcreate2(file.id, path, CHDF5_default(), CHDF5_default(), CHDF5_default()), "H5Gcreate2", path, close: H5Gclose)
+        H5Gcreate2(file.id, path, CHDF5_default(), CHDF5_default(), CHDF5_default()), "H5Gcreate2", path,
+        close: H5Gclose)
     }
   }
 
@@ -131,14 +134,19 @@ enum H5 {
       let s = try space(dimensions, path)
       let fileType = type == .float64 ? CHDF5_ieeeF64LE() : CHDF5_ieeeF32LE()
       let ds = try owned(
-        H5Dcreate2(file.id, path, fileType, s.id, CHDF5_default(), CHDF5_default(), CHDF5_default()), "H5Dcreate2", path,
+        H5Dcreate2(file.id, path, fileType, s.id, CHDF5_default(), CHDF5_default(), CHDF5_default()), "H5Dcreate2",
+        path,
         close: H5Dclose)
       let status: herr_t
       if type == .float64 {
-        status = values.withUnsafeBytes { H5Dwrite(ds.id, CHDF5_nativeDouble(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress) }
+        status = values.withUnsafeBytes {
+          H5Dwrite(ds.id, CHDF5_nativeDouble(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress)
+        }
       } else {
         let floats = values.map { Float($0) }
-        status = floats.withUnsafeBytes { H5Dwrite(ds.id, CHDF5_nativeFloat(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress) }
+        status = floats.withUnsafeBytes {
+          H5Dwrite(ds.id, CHDF5_nativeFloat(), CHDF5_all(), CHDF5_all(), CHDF5_default(), $0.baseAddress)
+        }
       }
       try check(status, "H5Dwrite", path)
     }
@@ -204,7 +212,9 @@ enum H5 {
         throw .unexpected(object: path, reason: "holds \(typeName(t.id)), not floating-point numbers")
       }
       let size = H5Tget_size(t.id)
-      guard size == 8 || size == 4 else { throw .unexpected(object: path, reason: "holds \(size * 8)-bit floats; only 32 and 64 are read") }
+      guard size == 8 || size == 4 else {
+        throw .unexpected(object: path, reason: "holds \(size * 8)-bit floats; only 32 and 64 are read")
+      }
       let (d, values) = try readAsDoubles(ds.id, space: s.id, path, limit: limit)
       return HDF5Array(dimensions: d, type: size == 8 ? .float64 : .float32, values: values)
     }
@@ -250,7 +260,9 @@ enum H5 {
         box.names.append(String(cString: name))
         return 0
       }
-      try check(H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()), "H5Literate", path)
+      try check(
+        H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()), "H5Literate",
+        path)
       return box.names
     }
   }
@@ -308,7 +320,7 @@ enum H5 {
 
   private static func writeStrings(_ strings: [String], _ attr: hid_t, _ type: hid_t) -> herr_t {
     let copies = strings.map { strdup($0) }
-    defer { copies.forEach { free($0) } }
+    defer { for copy in copies { free(copy) } }
     var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
     return pointers.withUnsafeMutableBytes { H5Awrite(attr, type, $0.baseAddress) }
   }
@@ -322,7 +334,8 @@ enum H5 {
       var out: [(name: String, value: HDF5Attribute)] = []
       for i in 0..<info.num_attrs {
         let a = try owned(
-          H5Aopen_by_idx(obj.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, CHDF5_default(), CHDF5_default()), "H5Aopen_by_idx",
+          H5Aopen_by_idx(obj.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, CHDF5_default(), CHDF5_default()),
+          "H5Aopen_by_idx",
           path, close: H5Aclose)
         let n = H5Aget_name(a.id, 0, nil)
         guard n >= 0, n < 65536 else { throw .call("H5Aget_name", object: path, message: stackMessage()) }
@@ -353,15 +366,21 @@ enum H5 {
       }
       if H5Tget_size(t.id) == 1, H5Tget_sign(t.id) == H5T_SGN_NONE {
         var v = [UInt8](repeating: 0, count: count)
-        if count > 0 { try check(v.withUnsafeMutableBytes { H5Aread(a, CHDF5_nativeUInt8(), $0.baseAddress) }, "H5Aread", object) }
+        if count > 0 {
+          try check(v.withUnsafeMutableBytes { H5Aread(a, CHDF5_nativeUInt8(), $0.baseAddress) }, "H5Aread", object)
+        }
         return .bytes(v)
       }
       var v = [Int64](repeating: 0, count: count)
-      if count > 0 { try check(v.withUnsafeMutableBytes { H5Aread(a, CHDF5_nativeInt64(), $0.baseAddress) }, "H5Aread", object) }
+      if count > 0 {
+        try check(v.withUnsafeMutableBytes { H5Aread(a, CHDF5_nativeInt64(), $0.baseAddress) }, "H5Aread", object)
+      }
       return scalar ? .int(v[0]) : .ints(v)
     case H5T_FLOAT:
       var v = [Double](repeating: 0, count: count)
-      if count > 0 { try check(v.withUnsafeMutableBytes { H5Aread(a, CHDF5_nativeDouble(), $0.baseAddress) }, "H5Aread", object) }
+      if count > 0 {
+        try check(v.withUnsafeMutableBytes { H5Aread(a, CHDF5_nativeDouble(), $0.baseAddress) }, "H5Aread", object)
+      }
       return scalar ? .double(v[0]) : .doubles(v)
     case H5T_STRING:
       var strings: [String] = []
@@ -417,7 +436,9 @@ extension H5 {
         }
         let object = path == "/" ? "/" + name : path + "/" + name
         var info = H5O_info_t()
-        try check(H5Oget_info_by_name2(g.id, name, &info, UInt32(H5O_INFO_BASIC), CHDF5_default()), "H5Oget_info_by_name", object)
+        try check(
+          H5Oget_info_by_name2(g.id, name, &info, UInt32(H5O_INFO_BASIC), CHDF5_default()), "H5Oget_info_by_name",
+          object)
         let kind: HDF5ObjectKind
         switch info.type {
         case H5O_TYPE_GROUP: kind = .group
@@ -444,7 +465,9 @@ extension H5 {
       let exists = H5Aexists_by_name(file.id, path, name, CHDF5_default())
       guard exists >= 0 else { throw .call("H5Aexists_by_name", object: object, message: stackMessage()) }
       guard exists > 0 else { return nil }
-      let a = try owned(H5Aopen_by_name(file.id, path, name, CHDF5_default(), CHDF5_default()), "H5Aopen_by_name", object, close: H5Aclose)
+      let a = try owned(
+        H5Aopen_by_name(file.id, path, name, CHDF5_default(), CHDF5_default()), "H5Aopen_by_name", object,
+        close: H5Aclose)
       let t = try owned(H5Aget_type(a.id), "H5Aget_type", object, close: H5Tclose)
       guard H5Tget_class(t.id) == H5T_STRING else { throw .unexpected(object: object, reason: "not a string") }
       switch try readAttribute(a.id, object) {
@@ -455,7 +478,9 @@ extension H5 {
     }
   }
 
-  static func readNumbers(_ file: H5Handle, _ path: String, limit: Int) throws(HDF5Error) -> (dimensions: [Int], values: [Double]) {
+  static func readNumbers(_ file: H5Handle, _ path: String, limit: Int) throws(HDF5Error) -> (
+    dimensions: [Int], values: [Double]
+  ) {
     try locked { () throws(HDF5Error) in
       let ds = try owned(H5Dopen2(file.id, path, CHDF5_default()), "H5Dopen2", path, close: H5Dclose)
       let s = try owned(H5Dget_space(ds.id), "H5Dget_space", path, close: H5Sclose)

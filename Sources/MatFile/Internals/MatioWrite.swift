@@ -29,7 +29,9 @@ enum MatioWrite {
         var values = m.columnMajor
         let variable = values.withUnsafeMutableBytes { data in
           dims.withUnsafeMutableBufferPointer { d in
-            Mat_VarCreate(m.name, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, d.baseAddress, data.baseAddress, Int32(MAT_F_DONT_COPY_DATA.rawValue))
+            Mat_VarCreate(
+              m.name, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, d.baseAddress, data.baseAddress,
+              Int32(MAT_F_DONT_COPY_DATA.rawValue))
           }
         }
         guard let variable else {

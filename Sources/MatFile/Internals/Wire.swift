@@ -65,29 +65,105 @@ struct WireWriter {
   /// Appends an error: the case's number, then its fields.
   mutating func error(_ e: MatFileError) {
     switch e {
-    case .cannotRead(let f, let reason): int(0); string(f); string(reason)
-    case .emptyFile(let f): int(1); string(f)
-    case .notMatFile(let f, let reason): int(2); string(f); string(reason)
-    case .unsupportedVersion(let f, let version): int(3); string(f); int(Int(version))
-    case .damaged(let f, let offset, let problem): int(4); string(f); int(offset); string(problem)
-    case .tooLarge(let f, let what, let limit): int(5); string(f); string(what); int(limit)
-    case .matio(let f, let call, let message): int(6); string(f); string(call); string(message)
-    case .inconsistent(let f, let v, let problem): int(7); string(f); string(v); string(problem)
-    case .fileChanged(let f): int(8); string(f)
-    case .noSuchVariable(let f, let name): int(9); string(f); string(name)
-    case .notAStruct(let f, let v, let field): int(10); string(f); string(v); string(field)
-    case .structArray(let f, let v, let dims): int(11); string(f); string(v); ints(dims)
-    case .noSuchField(let f, let v, let field): int(12); string(f); string(v); string(field)
-    case .isStruct(let f, let v, let fields): int(13); string(f); string(v); strings(fields)
-    case .unsupportedClass(let f, let v, let c): int(14); string(f); string(v); string(c.rawValue)
-    case .complex(let f, let v): int(15); string(f); string(v)
-    case .empty(let f, let v, let dims): int(16); string(f); string(v); ints(dims)
-    case .notTwoDimensional(let f, let v, let dims): int(17); string(f); string(v); ints(dims)
+    case .cannotRead(let f, let reason):
+      int(0)
+      string(f)
+      string(reason)
+    case .emptyFile(let f):
+      int(1)
+      string(f)
+    case .notMatFile(let f, let reason):
+      int(2)
+      string(f)
+      string(reason)
+    case .unsupportedVersion(let f, let version):
+      int(3)
+      string(f)
+      int(Int(version))
+    case .damaged(let f, let offset, let problem):
+      int(4)
+      string(f)
+      int(offset)
+      string(problem)
+    case .tooLarge(let f, let what, let limit):
+      int(5)
+      string(f)
+      string(what)
+      int(limit)
+    case .matio(let f, let call, let message):
+      int(6)
+      string(f)
+      string(call)
+      string(message)
+    case .inconsistent(let f, let v, let problem):
+      int(7)
+      string(f)
+      string(v)
+      string(problem)
+    case .fileChanged(let f):
+      int(8)
+      string(f)
+    case .noSuchVariable(let f, let name):
+      int(9)
+      string(f)
+      string(name)
+    case .notAStruct(let f, let v, let field):
+      int(10)
+      string(f)
+      string(v)
+      string(field)
+    case .structArray(let f, let v, let dims):
+      int(11)
+      string(f)
+      string(v)
+      ints(dims)
+    case .noSuchField(let f, let v, let field):
+      int(12)
+      string(f)
+      string(v)
+      string(field)
+    case .isStruct(let f, let v, let fields):
+      int(13)
+      string(f)
+      string(v)
+      strings(fields)
+    case .unsupportedClass(let f, let v, let c):
+      int(14)
+      string(f)
+      string(v)
+      string(c.rawValue)
+    case .complex(let f, let v):
+      int(15)
+      string(f)
+      string(v)
+    case .empty(let f, let v, let dims):
+      int(16)
+      string(f)
+      string(v)
+      ints(dims)
+    case .notTwoDimensional(let f, let v, let dims):
+      int(17)
+      string(f)
+      string(v)
+      ints(dims)
     case .inexactInteger(let f, let v, let index, let value):
-      int(18); string(f); string(v); int(index); string(value)
-    case .readerCrashed(let f, let signal): int(19); string(f); int(Int(signal))
-    case .readerTimedOut(let f, let seconds): int(20); string(f); int(seconds)
-    case .readerFailed(let f, let problem): int(21); string(f); string(problem)
+      int(18)
+      string(f)
+      string(v)
+      int(index)
+      string(value)
+    case .readerCrashed(let f, let signal):
+      int(19)
+      string(f)
+      int(Int(signal))
+    case .readerTimedOut(let f, let seconds):
+      int(20)
+      string(f)
+      int(seconds)
+    case .readerFailed(let f, let problem):
+      int(21)
+      string(f)
+      string(problem)
     }
   }
 }
