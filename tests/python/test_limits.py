@@ -12,16 +12,12 @@ safetensors and ONNX as raw bytes, CSV as text.
 How the large limits are reached without their size (Docs/LIMITS.md, "How each limit
 is tested"):
   * file-size limits: sparse files (`truncate`), which cost no disk; a reader refuses
-    them from `fstat` before reading. Where the CLI first reads a file whole to sniff
-    its format (Exchange.detectFormat, up to 16 GiB) the file is made 16 GiB + 1 so
-    that the sniffing read gives up at once, or the limit is reached through a path
-    that does not sniff it (a CSV sidecar, `predict` for MAT data).
+    them from `fstat` before reading (format sniffing reads only the first 1032 bytes).
   * size fields: lying headers (safetensors header length, tensor dims, ONNX dims,
     HDF5 dataspaces without allocated storage), refused before anything is allocated.
   * the 1 GiB MAT inflation limit: zlib streams of zeros built from one repeated
-    deflate block (a few ms, ~1 MB) behind a valid miMATRIX header. Builds of HEAD
-    (282b1ec) inflate them up to the limit (~4–7 s and ~1.1 GB RSS per test); the
-    working tree judges the header's claim first and refuses in milliseconds.
+    deflate block (a few ms, ~1 MB) behind a valid miMATRIX header; the header's
+    claim is judged first, so the refusal takes milliseconds.
 Tests that read 1 GiB or more into memory AT a file-size limit run only with
 THETA_LIMITS_HEAVY=1.
 
@@ -445,10 +441,9 @@ def test_mat_inflated_size(theta, tmp_path, out, total, ok):
         refused(cp, re.compile(re.escape(path) + r": damaged: .*"), target, outdir=out)
         assert "limit" not in cp.stderr
     else:
-        # The binary this was written against inflates until the output passes 1 GiB;
-        # the working tree refuses the tag's claim before inflating (same error case).
+        # The tag's claim is refused before anything is inflated.
         refused(cp, re.compile(re.escape(path) + r": refused: compressed element at offset 128 "
-                               r"(inflates to more data than allowed;|holds an miMATRIX of 1073741824 bytes, which)"
+                               r"holds an miMATRIX of 1073741824 bytes, which"
                                r" exceeds the limit of 1073741824 bytes"), target, outdir=out)
 
 
@@ -648,11 +643,11 @@ def test_hdf5_attribute_rank(theta, tmp_path, out, shape, ok):
 
 
 def test_hdf5_file_size_over(theta, tmp_path, out):
-    # 16 GiB + 1: beyond what Exchange.detectFormat reads to sniff the format (it then
-    # goes by the name), so the HDF5 reader's own 4 GiB check is what refuses it.
-    path = sparse(tmp_path / "big.h5", 16 * GiB + 1)
+    # Exchange.detectFormat sniffs only the first bytes (zeros here: it goes by the
+    # name), so the HDF5 reader's own 4 GiB check is what refuses limit + 1.
+    path = sparse(tmp_path / "big.h5", 4 * GiB + 1)
     cp, target = convert(theta, path, out)
-    refused(cp, "%s: 17179869185 bytes is more than the 4294967296-byte limit" % path, target, outdir=out, code=74)
+    refused(cp, "%s: 4294967297 bytes is more than the 4294967296-byte limit" % path, target, outdir=out, code=74)
 
 
 # --------------------------------------------------------------------------
@@ -702,9 +697,9 @@ def test_safetensors_shape_times_element_size(theta, tmp_path, out, elements, ok
 
 
 def test_safetensors_file_size_over(theta, tmp_path, out):
-    path = sparse(tmp_path / "big.safetensors", 16 * GiB + 1)
+    path = sparse(tmp_path / "big.safetensors", 4 * GiB + 1)
     cp, target = convert(theta, path, out)
-    refused(cp, "%s: 17179869185 bytes is more than the 4294967296-byte limit" % path, target, outdir=out, code=74)
+    refused(cp, "%s: 4294967297 bytes is more than the 4294967296-byte limit" % path, target, outdir=out, code=74)
 
 
 # --------------------------------------------------------------------------
@@ -761,15 +756,6 @@ def test_onnx_initializer_dimension(theta, tmp_path, out, dim, ok):
 
 
 def test_onnx_file_size_over(theta, tmp_path, out):
-    path = sparse(tmp_path / "big.onnx", 16 * GiB + 1)
-    cp, target = convert(theta, path, out)
-    refused(cp, "%s: 17179869185 bytes is more than the 2147483648-byte limit" % path, target, outdir=out, code=74)
-
-
-@heavy
-def test_onnx_file_size_just_over(theta, tmp_path, out):
-    # 2 GiB + 1 is read whole by the format sniffing (twice) before the ONNX reader's
-    # fstat check refuses it: ~2 GiB RSS.
     path = sparse(tmp_path / "big.onnx", 2 * GiB + 1)
     cp, target = convert(theta, path, out)
     refused(cp, "%s: 2147483649 bytes is more than the 2147483648-byte limit" % path, target, outdir=out, code=74)
