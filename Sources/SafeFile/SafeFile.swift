@@ -14,15 +14,10 @@ public enum SafeFile {
   /// - Parameter limit: refuse files larger than this many bytes (default 4 GiB).
   /// - Throws: ``SafeFileError`` naming the path and the failing call.
   public static func read(_ path: String, limit: Int = 1 << 32) throws(SafeFileError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw .system(path: path, call: "open", errno: errno) }
+    let (fd, size) = try openForReading(path)
     defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { throw .system(path: path, call: "fstat", errno: errno) }
-    if (st.st_mode & S_IFMT) == S_IFDIR { throw .system(path: path, call: "read", errno: EISDIR) }
-    let expected = Int(st.st_size)
-    if expected > limit { throw .tooLarge(path: path, size: expected, limit: limit) }
-    return try Descriptor.readAll(fd, path: path, capacity: max(expected, 0), limit: limit)
+    if size > limit { throw .tooLarge(path: path, size: size, limit: limit) }
+    return try Descriptor.readAll(fd, path: path, capacity: max(size, 0), limit: limit)
   }
 
   /// Reads at most the first `count` bytes of the file at `path` (fewer when it is
@@ -30,13 +25,27 @@ public enum SafeFile {
   ///
   /// - Throws: ``SafeFileError`` naming the path and the failing call.
   public static func readPrefix(_ path: String, count: Int) throws(SafeFileError) -> [UInt8] {
+    let (fd, _) = try openForReading(path)
+    defer { close(fd) }
+    return try Descriptor.readPrefix(fd, path: path, count: count)
+  }
+
+  /// Opens `path` read-only and returns the descriptor and `fstat`'s size; a directory
+  /// is refused with `EISDIR`. The caller closes the descriptor.
+  private static func openForReading(_ path: String) throws(SafeFileError) -> (fd: Int32, size: Int) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw .system(path: path, call: "open", errno: errno) }
-    defer { close(fd) }
     var st = stat()
-    guard fstat(fd, &st) == 0 else { throw .system(path: path, call: "fstat", errno: errno) }
-    if (st.st_mode & S_IFMT) == S_IFDIR { throw .system(path: path, call: "read", errno: EISDIR) }
-    return try Descriptor.readPrefix(fd, path: path, count: count)
+    guard fstat(fd, &st) == 0 else {
+      let code = errno
+      close(fd)
+      throw .system(path: path, call: "fstat", errno: code)
+    }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+      close(fd)
+      throw .system(path: path, call: "read", errno: EISDIR)
+    }
+    return (fd, Int(st.st_size))
   }
 
   /// Reads all of standard input.
