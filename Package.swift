@@ -44,7 +44,10 @@ let package = Package(
     /// Dense matrices and the BLAS products; the only importer of CBLAS.
     .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
     /// The inference runtime: forward propagation and prediction. No matio, no HDF5.
-    .target(name: "Inference", dependencies: ["ModelFormat", "LinearAlgebra"]),
+    /// Theta's own element-wise C kernels (the sigmoid), one copy per vector width,
+    /// picked for the CPU at load time.
+    .target(name: "CKernels"),
+    .target(name: "Inference", dependencies: ["ModelFormat", "LinearAlgebra", "CKernels"]),
     /// Training as in the seed: cost, backpropagation, gradient checking, CG and L-BFGS.
     .target(name: "Training", dependencies: ["LinearAlgebra", "ModelFormat", "Inference", "Checksums"]),
     /// MAT files (v4, v5, v7.3) through libmatio, with structural checks matio lacks.

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import LinearAlgebra
 
@@ -29,11 +30,11 @@ func sigmoidInPlace(_ a: inout Matrix) {
   }
 }
 
-/// `p[i] = σ(p[i])` for `i < count`, through ``fastSigmoid(_:)``.
+/// `p[i] = σ(p[i])` for `i < count`: ``fastSigmoid(_:)`` bit for bit, through
+/// `theta_sigmoid` (CKernels), which the dynamic loader picks in an AVX-512, AVX2 or
+/// baseline build for the CPU it runs on (Swift code is compiled for the baseline only).
 func sigmoidKernel(_ p: UnsafeMutablePointer<Double>, count: Int) {
-  for i in 0..<count {
-    p[i] = fastSigmoid(p[i])
-  }
+  theta_sigmoid(p, count)
 }
 
 /// `σ(z) = 1 / (1 + e^(−z))` with no call and no branch, so loops over it vectorise.
