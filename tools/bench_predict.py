@@ -9,7 +9,9 @@
   (d) whole process: `theta predict MODEL.theta digits5000.mat` vs a
       `python -c` doing the same with scipy.io + numpy (median of --process-runs)
 
-Timings are medians after warmup; compare the ratios, not absolute times.
+(a)-(c) run in alternating rounds (--rounds, default 5), since the machine is shared
+and its speed drifts; each timing is a median after warmup, and the in-process
+ratios printed are medians of the per-round ratios. Compare ratios, not absolute times.
 
 Usage: bench_predict.py [--model Fixtures/digits20-weights.mat]
                         [--theta .build/release/theta] [--no-theta]
@@ -127,9 +129,10 @@ def main(argv=None):
     ap.add_argument("--model", default=os.path.join(REPO, "Fixtures", "digits20-weights.mat"))
     ap.add_argument("--theta", default=os.path.join(REPO, ".build", "release", "theta"))
     ap.add_argument("--no-theta", action="store_true", help="only numpy and onnxruntime")
-    ap.add_argument("--repeats", type=int, default=200, help="in-process timing repeats")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds of numpy, onnxruntime, theta")
+    ap.add_argument("--repeats", type=int, default=100, help="in-process timing repeats per round")
     ap.add_argument("--warmup", type=int, default=20)
-    ap.add_argument("--benchmark-runs", type=int, default=200, help="N for theta --benchmark")
+    ap.add_argument("--benchmark-runs", type=int, default=100, help="N for theta --benchmark, per round")
     ap.add_argument("--process-runs", type=int, default=9)
     ap.add_argument("--threads", type=int, default=2, help="onnxruntime intra-op threads")
     args = ap.parse_args(argv)
@@ -151,31 +154,6 @@ def main(argv=None):
     print("  numpy predict accuracy on digits5000: %.2f %%" % (np.mean(ref_labels == y) * 100))
     rows = []
 
-    # (a) numpy
-    t_np = median_time(lambda: seed.predict(Theta1, Theta2, X), args.repeats, args.warmup)
-    rows.append(("numpy seed predict (float64)", t_np, ""))
-
-    # (b) onnxruntime
-    import onnxruntime
-    t_ort = {}
-    for dtype, tag in ((np.float64, "float64"), (np.float32, "float32")):
-        sess = ort_session(onnx_model(Theta1, Theta2, dtype), args.threads)
-        Xd = np.ascontiguousarray(X, dtype=dtype)
-        P = sess.run(["P"], {"X": Xd})[0]
-        agree = int(np.sum(np.argmax(P, axis=1) + 1 == ref_labels))
-        note = "max|dP| %.1e, labels agree %d/%d" % (np.max(np.abs(P - ref_P)), agree, len(X))
-        t = median_time(lambda: np.argmax(sess.run(["P"], {"X": Xd})[0], axis=1) + 1,
-                        args.repeats, args.warmup)
-        t_ort[tag] = t
-        rows.append(("onnxruntime %s, %d threads, %s" % (onnxruntime.__version__, args.threads, tag),
-                     t, note))
-        # Free the session: its intra-op threads spin after a run and would steal a
-        # core from the theta processes timed below.
-        del sess
-        import gc
-        gc.collect()
-    time.sleep(0.5)  # let numpy's OpenBLAS threads go idle too
-
     theta_ok = False
     t_theta = t_theta_proc = t_py_proc = None
     if not args.no_theta:
@@ -185,27 +163,73 @@ def main(argv=None):
                   % args.theta, file=sys.stderr)
         else:
             theta_ok = True
+
+    import gc
+    import onnxruntime
+    sessions, inputs, notes = {}, {}, {}
+    for dtype, tag in ((np.float64, "float64"), (np.float32, "float32")):
+        sess = ort_session(onnx_model(Theta1, Theta2, dtype), args.threads)
+        Xd = np.ascontiguousarray(X, dtype=dtype)
+        P = sess.run(["P"], {"X": Xd})[0]
+        agree = int(np.sum(np.argmax(P, axis=1) + 1 == ref_labels))
+        notes[tag] = "max|dP| %.1e, labels agree %d/%d" % (np.max(np.abs(P - ref_P)), agree, len(X))
+        sessions[tag], inputs[tag] = sess, Xd
+
+    def quiet():
+        # numpy's OpenBLAS threads and onnxruntime's intra-op threads spin for a while
+        # after a run; let them go idle so they do not steal a core from what follows.
+        gc.collect()
+        time.sleep(0.3)
+
     with tempfile.TemporaryDirectory(prefix="theta-bench-") as tmp:
         data = os.path.join(tmp, "digits5000.mat")
         save_xy(data, X, y)
+        model = os.path.join(tmp, "model.theta")
         if theta_ok:
-            model = os.path.join(tmp, "model.theta")
             r = subprocess.run([args.theta, "convert", args.model, model], capture_output=True, text=True)
             if r.returncode != 0:
                 raise SystemExit("theta convert failed (%d): %s" % (r.returncode, r.stderr.strip()))
-            # (c) in-process
-            r = subprocess.run([args.theta, "predict", model, data, "--benchmark", str(args.benchmark_runs)],
-                               capture_output=True, text=True)
-            m = BENCH_RE.search(r.stderr)
-            if r.returncode != 0 or not m:
-                raise SystemExit("theta --benchmark: exit %d, no benchmark line in stderr:\n%s"
-                                 % (r.returncode, r.stderr))
-            t_theta = float(m.group(1))
-            theta_labels = np.array([int(l) for l in r.stdout.split()]) if r.stdout.strip() else None
-            note = "%s runs, %s rows" % (m.group(2), m.group(3))
-            if theta_labels is not None:
-                note += ", labels agree %d/%d" % (int(np.sum(theta_labels == ref_labels)), len(X))
-            rows.append(("theta predict --benchmark (in-process)", t_theta, note))
+        # (a), (b), (c) in alternating rounds: the machine is shared and its speed drifts,
+        # so each round times every contender back to back and the ratios are the
+        # medians of the per-round ratios.
+        per_round = {"numpy": [], "float64": [], "float32": [], "theta": []}
+        theta_note = ""
+        for _ in range(args.rounds):
+            per_round["numpy"].append(median_time(lambda: seed.predict(Theta1, Theta2, X),
+                                                  args.repeats, args.warmup))
+            quiet()
+            for tag in ("float64", "float32"):
+                sess, Xd = sessions[tag], inputs[tag]
+                per_round[tag].append(median_time(
+                    lambda: np.argmax(sess.run(["P"], {"X": Xd})[0], axis=1) + 1, args.repeats, args.warmup))
+                quiet()
+            if theta_ok:
+                r = subprocess.run([args.theta, "predict", model, data, "--benchmark", str(args.benchmark_runs)],
+                                   capture_output=True, text=True)
+                m = BENCH_RE.search(r.stderr)
+                if r.returncode != 0 or not m:
+                    raise SystemExit("theta --benchmark: exit %d, no benchmark line in stderr:\n%s"
+                                     % (r.returncode, r.stderr))
+                per_round["theta"].append(float(m.group(1)))
+                theta_labels = np.array([int(l) for l in r.stdout.split()]) if r.stdout.strip() else None
+                theta_note = "%s runs × %d rounds, %s rows" % (m.group(2), args.rounds, m.group(3))
+                if theta_labels is not None:
+                    theta_note += ", labels agree %d/%d" % (int(np.sum(theta_labels == ref_labels)), len(X))
+        del sessions, inputs
+        quiet()
+        t_np = float(np.median(per_round["numpy"]))
+        rows.append(("numpy seed predict (float64)", t_np, ""))
+        t_ort = {}
+        for tag in ("float64", "float32"):
+            t_ort[tag] = float(np.median(per_round[tag]))
+            rows.append(("onnxruntime %s, %d threads, %s" % (onnxruntime.__version__, args.threads, tag),
+                         t_ort[tag], notes[tag]))
+        ratios = {}
+        if theta_ok:
+            t_theta = float(np.median(per_round["theta"]))
+            rows.append(("theta predict --benchmark (in-process)", t_theta, theta_note))
+            for tag in ("numpy", "float64", "float32"):
+                ratios[tag] = float(np.median([a / b for a, b in zip(per_round[tag], per_round["theta"])]))
             # (d) whole process
             t_theta_proc, out = run_proc([args.theta, "predict", model, data], args.process_runs)
             agree = int(np.sum(np.array([int(l) for l in out.split()]) == ref_labels))
@@ -223,11 +247,12 @@ def main(argv=None):
         print("| %-44s | %10.3f | %s" % (name, t, note))
     print()
     if t_theta:
-        print("ratios (>1 means theta is faster):")
-        print("  numpy / theta               = %.2f" % (t_np / t_theta))
-        print("  ort float64 / theta         = %.2f" % (t_ort["float64"] / t_theta))
-        print("  ort float32 / theta         = %.2f" % (t_ort["float32"] / t_theta))
-        print("  python-process / theta-proc = %.2f" % (t_py_proc / t_theta_proc))
+        print("ratios (>1 means theta is faster; in-process ones are medians of %d per-round ratios):"
+              % args.rounds)
+        print("  numpy / theta               = %.2f  [>= 3]" % ratios["numpy"])
+        print("  ort float64 / theta         = %.2f  [> 1]" % ratios["float64"])
+        print("  ort float32 / theta         = %.2f" % ratios["float32"])
+        print("  python-process / theta-proc = %.2f  [>= 5]" % (t_py_proc / t_theta_proc))
     else:
         print("ratios: theta not run; ort float64 / numpy = %.2f, ort float32 / numpy = %.2f"
               % (t_ort["float64"] / t_np, t_ort["float32"] / t_np))
