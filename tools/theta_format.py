@@ -421,8 +421,8 @@ def _check_model(md: Dict[str, Tuple[int, Any]], tensors: List[Tensor]) -> None:
         if got != want:
             fail(f"unsupported {key} '{got}' (this reader knows '{want}')")
     L = md["model.layer_sizes"][1]
-    if len(L) < 2 or any(x < 1 for x in L):
-        fail(f"model.layer_sizes {L} must have at least 2 entries, each ≥ 1")
+    if len(L) < 2 or any(x < 1 or x > 2**31 - 1 for x in L):
+        fail(f"model.layer_sizes {L} must have at least 2 entries, each 1 … 2^31 − 1")
     labels = md["model.labels"][1]
     if len(labels) != L[-1]:
         fail(f"model.labels has {len(labels)} entries, the last layer has {L[-1]} units")

@@ -27,7 +27,7 @@ extension ThetaModel {
       throw .wrongType(key: "model.layer_sizes", expected: "int[]", actual: sizesValue.typeName)
     }
     guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= Int64(Int32.max) }) else {
-      throw .badValue(key: "model.layer_sizes", reason: "needs at least 2 sizes, each ≥ 1")
+      throw .badValue(key: "model.layer_sizes", reason: "needs at least 2 sizes, each 1 to 2147483647")
     }
     guard weights.count == sizes.count - 1 else {
       throw .badValue(

@@ -318,7 +318,7 @@ def test_theta_layer_size(theta, tmp_path, out, size, ok):
         refused(cp, "%s: tensor 'Theta1' is 3×5; the layer sizes need 3×%d" % (path, size + 1),
                 target, outdir=out)
     else:
-        refused(cp, "%s: metadata 'model.layer_sizes': needs at least 2 sizes, each ≥ 1" % path,
+        refused(cp, "%s: metadata 'model.layer_sizes': needs at least 2 sizes, each 1 to 2147483647" % path,
                 target, outdir=out)
 
 
