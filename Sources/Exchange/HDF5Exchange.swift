@@ -1,4 +1,5 @@
 import HDF5File
+import MatFile
 import ModelFormat
 import SafeFile
 
@@ -87,73 +88,50 @@ public enum HDF5Exchange {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
     let bytes: [UInt8]
     do { bytes = try SafeFile.read(path) } catch { throw .io(error) }
+    // libhdf5 trusts a file's addresses and sizes: it reads the file in a child process,
+    // so a damaged file cannot crash theta (issue 6).
+    let answer: [UInt8]
     do {
-      let f = try HDF5File(reading: path)
-      // One budget for every dataset of the file: 2^26 values (512 MiB as float64) in all.
-      var budget = HDF5Exchange.valueBudget
-      func readBudgeted(_ dataset: String) throws -> HDF5Array {
-        let (dims, _) = try f.describeDataset(dataset)
-        var count = 1
-        for d in dims {
-          let (p, overflow) = count.multipliedReportingOverflow(by: max(d, 0))
-          guard !overflow, p <= budget else {
-            throw ExchangeReason(
-              "\(dataset) takes the datasets past \(HDF5Exchange.valueBudget) values in all, the limit")
-          }
-          count = p
+      answer = try IsolatedProcess.run(file: path) { () -> [UInt8] in
+        var w = WireWriter()
+        do {
+          let contents = try readContents(path: path)
+          w.int(1)
+          contents.write(to: &w)
+        } catch {
+          w.int(0)
+          w.string(String(describing: error))  // ExchangeReason and HDF5Error give their message
         }
-        let a = try f.readDataset(dataset, limit: budget)
-        budget -= a.values.count
-        return a
+        return w.bytes
       }
-      var weights: [WeightMatrix] = []
-      var dtypes = Set<HDF5FloatType>()
-      if f.kind(of: "/Theta1") == .dataset {
-        var k = 1
-        while f.kind(of: "/Theta\(k)") == .dataset {
-          let a = try readBudgeted("/Theta\(k)")
-          guard a.dimensions.count == 2, a.dimensions.allSatisfy({ $0 >= 1 }) else {
-            throw ExchangeReason("/Theta\(k) has shape \(a.dimensions), expected a matrix")
-          }
-          dtypes.insert(a.type)
-          weights.append(
-            WeightMatrix(name: "Theta\(k)", rows: a.dimensions[0], columns: a.dimensions[1], values: a.values))
-          k += 1
-        }
-      } else if f.kind(of: "/model_weights") == .group {
-        let layerAttr = try f.attributes(of: "/model_weights").first { $0.name == "layer_names" }?.value
-        guard case .strings(let layers)? = layerAttr else { throw ExchangeReason("model_weights has no layer_names") }
-        for (i, layer) in layers.enumerated() {
-          let g = "/model_weights/\(layer)"
-          guard f.kind(of: g) == .group else { throw ExchangeReason("no group \(g)") }
-          guard case .strings(let names)? = try f.attributes(of: g).first(where: { $0.name == "weight_names" })?.value,
-            let kn = names.first(where: { $0.contains("kernel") }), let bn = names.first(where: { $0.contains("bias") })
-          else { throw ExchangeReason("\(g) has no kernel and bias in weight_names") }
-          guard f.kind(of: "\(g)/\(kn)") == .dataset, f.kind(of: "\(g)/\(bn)") == .dataset else {
-            throw ExchangeReason("missing dataset \(g)/\(kn) or \(g)/\(bn)")
-          }
-          let kernel = try readBudgeted("\(g)/\(kn)")
-          let bias = try readBudgeted("\(g)/\(bn)")
-          guard kernel.dimensions.count == 2, kernel.dimensions.allSatisfy({ $0 >= 1 }),
-            bias.dimensions == [kernel.dimensions[1]]
-          else {
-            throw ExchangeReason(
-              "\(layer): kernel \(kernel.dimensions) and bias \(bias.dimensions) do not match (in, out) and (out)")
-          }
-          dtypes.formUnion([kernel.type, bias.type])
-          let (inputs, outputs) = (kernel.dimensions[0], kernel.dimensions[1])
-          var values: [Double] = []
-          for r in 0..<outputs {
-            values.append(bias.values[r])
-            for c in 0..<inputs { values.append(kernel.values[c * outputs + r]) }
-          }
-          weights.append(WeightMatrix(name: "Theta\(i + 1)", rows: outputs, columns: inputs + 1, values: values))
-        }
-      } else {
-        throw ExchangeReason("no dataset /Theta1 and no Keras group /model_weights")
+    } catch {
+      switch error {
+      case .readerCrashed(_, let signal):
+        throw fail("reading it crashed libhdf5 (signal \(signal)): its HDF5 structure is damaged")
+      case .readerTimedOut(_, let seconds):
+        throw fail("libhdf5 did not finish reading it within \(seconds) s: its HDF5 structure is damaged")
+      case .readerFailed(_, let problem):
+        throw fail("the HDF5 reader process gave no answer (\(problem))")
+      default:
+        throw .mat(error)
       }
-      guard dtypes.count <= 1 else { throw ExchangeReason("datasets mix float64 and float32") }
-      let attrs = try f.attributes(of: "/")
+    }
+    var r = WireReader(answer)
+    switch r.int() {
+    case 0?:
+      guard let reason = r.string(), r.atEnd else { throw fail("the HDF5 reader's answer does not decode") }
+      throw fail(reason)
+    case 1?:
+      break
+    default:
+      throw fail("the HDF5 reader's answer does not decode")
+    }
+    guard let contents = Contents(reading: &r), r.atEnd else {
+      throw fail("the HDF5 reader's answer does not decode")
+    }
+    do {
+      let weights = contents.weights
+      let attrs = contents.attributes
       var typed: (Metadata, DType?)? = nil
       if case .string(let typesText)? = attrs.first(where: { $0.name == MetadataText.typesKey })?.value {
         var meta = Metadata()
@@ -168,17 +146,94 @@ public enum HDF5Exchange {
         typed = (meta, nil)
       }
       return try Exchange.assemble(
-        weights: weights, dtype: dtypes.first == .float32 ? .float32 : .float64, typed: typed, file: path,
+        weights: weights, dtype: contents.float32 ? .float32 : .float64, typed: typed, file: path,
         format: .hdf5, fileBytes: bytes)
     } catch let e as ExchangeReason {
-      throw fail(e.description)
-    } catch let e as HDF5Error {
       throw fail(e.description)
     } catch let e as ExchangeError {
       throw e
     } catch {
       throw fail("\(error)")
     }
+  }
+
+  /// What the HDF5 import reads with libhdf5: the weights, whether they are float32,
+  /// and the root group's attributes. Runs in the child process of ``read(path:)``.
+  struct Contents {
+    var weights: [WeightMatrix]
+    var float32: Bool
+    var attributes: [(name: String, value: HDF5Attribute)]
+  }
+
+  /// Reads ``Contents`` with libhdf5; throws `ExchangeReason` or `HDF5Error`.
+  static func readContents(path: String) throws -> Contents {
+    let f = try HDF5File(reading: path)
+    // One budget for every dataset of the file: 2^26 values (512 MiB as float64) in all.
+    var budget = HDF5Exchange.valueBudget
+    func readBudgeted(_ dataset: String) throws -> HDF5Array {
+      let (dims, _) = try f.describeDataset(dataset)
+      var count = 1
+      for d in dims {
+        let (p, overflow) = count.multipliedReportingOverflow(by: max(d, 0))
+        guard !overflow, p <= budget else {
+          throw ExchangeReason(
+            "\(dataset) takes the datasets past \(HDF5Exchange.valueBudget) values in all, the limit")
+        }
+        count = p
+      }
+      let a = try f.readDataset(dataset, limit: budget)
+      budget -= a.values.count
+      return a
+    }
+    var weights: [WeightMatrix] = []
+    var dtypes = Set<HDF5FloatType>()
+    if f.kind(of: "/Theta1") == .dataset {
+      var k = 1
+      while f.kind(of: "/Theta\(k)") == .dataset {
+        let a = try readBudgeted("/Theta\(k)")
+        guard a.dimensions.count == 2, a.dimensions.allSatisfy({ $0 >= 1 }) else {
+          throw ExchangeReason("/Theta\(k) has shape \(a.dimensions), expected a matrix")
+        }
+        dtypes.insert(a.type)
+        weights.append(
+          WeightMatrix(name: "Theta\(k)", rows: a.dimensions[0], columns: a.dimensions[1], values: a.values))
+        k += 1
+      }
+    } else if f.kind(of: "/model_weights") == .group {
+      let layerAttr = try f.attributes(of: "/model_weights").first { $0.name == "layer_names" }?.value
+      guard case .strings(let layers)? = layerAttr else { throw ExchangeReason("model_weights has no layer_names") }
+      for (i, layer) in layers.enumerated() {
+        let g = "/model_weights/\(layer)"
+        guard f.kind(of: g) == .group else { throw ExchangeReason("no group \(g)") }
+        guard case .strings(let names)? = try f.attributes(of: g).first(where: { $0.name == "weight_names" })?.value,
+          let kn = names.first(where: { $0.contains("kernel") }), let bn = names.first(where: { $0.contains("bias") })
+        else { throw ExchangeReason("\(g) has no kernel and bias in weight_names") }
+        guard f.kind(of: "\(g)/\(kn)") == .dataset, f.kind(of: "\(g)/\(bn)") == .dataset else {
+          throw ExchangeReason("missing dataset \(g)/\(kn) or \(g)/\(bn)")
+        }
+        let kernel = try readBudgeted("\(g)/\(kn)")
+        let bias = try readBudgeted("\(g)/\(bn)")
+        guard kernel.dimensions.count == 2, kernel.dimensions.allSatisfy({ $0 >= 1 }),
+          bias.dimensions == [kernel.dimensions[1]]
+        else {
+          throw ExchangeReason(
+            "\(layer): kernel \(kernel.dimensions) and bias \(bias.dimensions) do not match (in, out) and (out)")
+        }
+        dtypes.formUnion([kernel.type, bias.type])
+        let (inputs, outputs) = (kernel.dimensions[0], kernel.dimensions[1])
+        var values: [Double] = []
+        for r in 0..<outputs {
+          values.append(bias.values[r])
+          for c in 0..<inputs { values.append(kernel.values[c * outputs + r]) }
+        }
+        weights.append(WeightMatrix(name: "Theta\(i + 1)", rows: outputs, columns: inputs + 1, values: values))
+      }
+    } else {
+      throw ExchangeReason("no dataset /Theta1 and no Keras group /model_weights")
+    }
+    guard dtypes.count <= 1 else { throw ExchangeReason("datasets mix float64 and float32") }
+    let attrs = try f.attributes(of: "/")
+    return Contents(weights: weights, float32: dtypes.first == .float32, attributes: attrs)
   }
 
   static func inspect(path: String) throws(ExchangeError) -> ExchangeReport {
@@ -219,5 +274,98 @@ public enum HDF5Exchange {
     case .int8(let v): String(v)
     case .bytes(let v): MetadataText.hex(v)
     }
+  }
+}
+
+extension HDF5Exchange.Contents {
+  /// Writes the contents for the parent process: each weight matrix (name, shape,
+  /// values bit for bit), the float32 flag, and each attribute (name, kind, value).
+  func write(to w: inout WireWriter) {
+    w.int(weights.count)
+    for m in weights {
+      w.string(m.name)
+      w.ints([m.rows, m.columns])
+      w.doubles(m.values)
+    }
+    w.bool(float32)
+    w.int(attributes.count)
+    for (name, value) in attributes {
+      w.string(name)
+      switch value {
+      case .int(let v):
+        w.int(0)
+        w.int(Int(v))
+      case .ints(let v):
+        w.int(1)
+        w.ints(v.map { Int($0) })
+      case .double(let v):
+        w.int(2)
+        w.doubles([v])
+      case .doubles(let v):
+        w.int(3)
+        w.doubles(v)
+      case .string(let v):
+        w.int(4)
+        w.string(v)
+      case .strings(let v):
+        w.int(5)
+        w.strings(v)
+      case .int8(let v):
+        w.int(6)
+        w.int(Int(v))
+      case .bytes(let v):
+        w.int(7)
+        w.ints(v.map { Int($0) })
+      }
+    }
+  }
+
+  /// Reads what ``write(to:)`` wrote; `nil` when it does not decode or does not fit.
+  init?(reading r: inout WireReader) {
+    guard let count = r.int(), count >= 0 else { return nil }
+    var weights: [WeightMatrix] = []
+    for _ in 0..<min(count, 1 << 16) {
+      guard let name = r.string(), let shape = r.ints(), shape.count == 2, shape[0] >= 1, shape[1] >= 1,
+        let values = r.doubles(), shape[0].multipliedReportingOverflow(by: shape[1]) == (values.count, false)
+      else { return nil }
+      weights.append(WeightMatrix(name: name, rows: shape[0], columns: shape[1], values: values))
+    }
+    guard weights.count == count, let float32 = r.bool(), let attributeCount = r.int(), attributeCount >= 0
+    else { return nil }
+    var attributes: [(name: String, value: HDF5Attribute)] = []
+    for _ in 0..<min(attributeCount, 1 << 16) {
+      guard let name = r.string(), let kind = r.int() else { return nil }
+      let value: HDF5Attribute
+      switch kind {
+      case 0:
+        guard let v = r.int() else { return nil }
+        value = .int(Int64(v))
+      case 1:
+        guard let v = r.ints() else { return nil }
+        value = .ints(v.map { Int64($0) })
+      case 2:
+        guard let v = r.doubles(), v.count == 1 else { return nil }
+        value = .double(v[0])
+      case 3:
+        guard let v = r.doubles() else { return nil }
+        value = .doubles(v)
+      case 4:
+        guard let v = r.string() else { return nil }
+        value = .string(v)
+      case 5:
+        guard let v = r.strings() else { return nil }
+        value = .strings(v)
+      case 6:
+        guard let v = r.int(), let b = Int8(exactly: v) else { return nil }
+        value = .int8(b)
+      case 7:
+        guard let v = r.ints(), v.allSatisfy({ (0...255).contains($0) }) else { return nil }
+        value = .bytes(v.map { UInt8($0) })
+      default: return nil
+      }
+      attributes.append((name, value))
+    }
+    guard attributes.count == attributeCount else { return nil }
+    self.init(weights: weights, float32: float32, attributes: attributes)
   }
 }

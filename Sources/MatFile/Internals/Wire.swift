@@ -2,45 +2,48 @@
 /// integers as 8 bytes little-endian, strings as a length and UTF-8 bytes, doubles as
 /// their exact bit patterns. Plain Swift on `[UInt8]`, no `Codable` and no Foundation,
 /// because the encoding side runs in a forked child (see ``Matio/fork()``).
-struct WireWriter {
+public struct WireWriter {
   /// The bytes written so far.
-  private(set) var bytes: [UInt8] = []
+  public private(set) var bytes: [UInt8] = []
+
+  /// An empty writer.
+  public init() {}
 
   /// Appends `value` as 8 bytes, little-endian.
-  mutating func int(_ value: Int) {
+  public mutating func int(_ value: Int) {
     withUnsafeBytes(of: UInt64(bitPattern: Int64(value)).littleEndian) { bytes.append(contentsOf: $0) }
   }
 
   /// Appends a Boolean as one integer.
-  mutating func bool(_ value: Bool) { int(value ? 1 : 0) }
+  public mutating func bool(_ value: Bool) { int(value ? 1 : 0) }
 
   /// Appends a string: its UTF-8 length, then the bytes.
-  mutating func string(_ value: String) {
+  public mutating func string(_ value: String) {
     let utf8 = Array(value.utf8)
     int(utf8.count)
     bytes.append(contentsOf: utf8)
   }
 
   /// Appends an optional string: a flag, then the string if present.
-  mutating func optionalString(_ value: String?) {
+  public mutating func optionalString(_ value: String?) {
     bool(value != nil)
     if let value { string(value) }
   }
 
   /// Appends a count, then each string.
-  mutating func strings(_ values: [String]) {
+  public mutating func strings(_ values: [String]) {
     int(values.count)
     for v in values { string(v) }
   }
 
   /// Appends a count, then each integer.
-  mutating func ints(_ values: [Int]) {
+  public mutating func ints(_ values: [Int]) {
     int(values.count)
     for v in values { int(v) }
   }
 
   /// Appends a count, then the exact bit pattern of each double (little-endian).
-  mutating func doubles(_ values: [Double]) {
+  public mutating func doubles(_ values: [Double]) {
     int(values.count)
     if isLittleEndianHost {
       values.withUnsafeBytes { bytes.append(contentsOf: $0) }  // the bit patterns as they are
@@ -173,23 +176,23 @@ private let isLittleEndianHost = UInt16(1).littleEndian == 1
 
 /// Reads what a ``WireWriter`` wrote; every read returns `nil` when the bytes end
 /// early or do not fit (a garbled reply), never traps.
-struct WireReader {
+public struct WireReader {
   /// The bytes being read.
   private let bytes: [UInt8]
   /// The next byte to read.
   private var position = 0
 
   /// Reads `bytes` from offset `start`.
-  init(_ bytes: [UInt8], from start: Int = 0) {
+  public init(_ bytes: [UInt8], from start: Int = 0) {
     self.bytes = bytes
     position = min(max(start, 0), bytes.count)
   }
 
   /// Whether every byte has been read.
-  var atEnd: Bool { position == bytes.count }
+  public var atEnd: Bool { position == bytes.count }
 
   /// The next 8-byte integer.
-  mutating func int() -> Int? {
+  public mutating func int() -> Int? {
     guard bytes.count - position >= 8 else { return nil }
     var value: UInt64 = 0
     for i in 0..<8 { value |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
@@ -204,7 +207,7 @@ struct WireReader {
   }
 
   /// The next Boolean.
-  mutating func bool() -> Bool? {
+  public mutating func bool() -> Bool? {
     switch int() {
     case 0?: return false
     case 1?: return true
@@ -213,7 +216,7 @@ struct WireReader {
   }
 
   /// The next string.
-  mutating func string() -> String? {
+  public mutating func string() -> String? {
     guard let n = count(itemSize: 1) else { return nil }
     let s = String(decoding: bytes[position..<(position + n)], as: UTF8.self)
     position += n
@@ -221,7 +224,7 @@ struct WireReader {
   }
 
   /// The next optional string.
-  mutating func optionalString() -> String?? {
+  public mutating func optionalString() -> String?? {
     guard let present = bool() else { return nil }
     guard present else { return .some(nil) }
     guard let s = string() else { return nil }
@@ -229,7 +232,7 @@ struct WireReader {
   }
 
   /// The next list of strings.
-  mutating func strings() -> [String]? {
+  public mutating func strings() -> [String]? {
     guard let n = count(itemSize: 8) else { return nil }
     var out: [String] = []
     for _ in 0..<n {
@@ -240,7 +243,7 @@ struct WireReader {
   }
 
   /// The next list of integers.
-  mutating func ints() -> [Int]? {
+  public mutating func ints() -> [Int]? {
     guard let n = count(itemSize: 8) else { return nil }
     var out: [Int] = []
     for _ in 0..<n {
@@ -251,7 +254,7 @@ struct WireReader {
   }
 
   /// The next list of doubles, bit for bit.
-  mutating func doubles() -> [Double]? {
+  public mutating func doubles() -> [Double]? {
     guard let n = count(itemSize: 8) else { return nil }
     let start = position
     let values = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
