@@ -77,7 +77,7 @@ let package = Package(
       ]),
 
     // MARK: - Tests
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Training"], path: "Tests/TestSupport"),
     .testTarget(name: "ChecksumsTests", dependencies: ["Checksums", "TestSupport"]),
     .testTarget(name: "SafeFileTests", dependencies: ["SafeFile", "TestSupport"]),
     .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "TestSupport"]),

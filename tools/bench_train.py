@@ -38,24 +38,13 @@ import scipy.optimize as op
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed_reference as seed  # noqa: E402
 from make_digits import build_digits20, build_digits5000, check_digits5000, save_xy  # noqa: E402
-from bench_predict import blas_info  # noqa: E402
+from bench_predict import blas_info, median_time  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EVAL_RE = re.compile(r"benchmark: cost\+gradient median ([0-9.]+) ms over (\d+) runs \((\d+) rows\)")
 TRAIN_RE = re.compile(r"with cg: (\d+) iterations, (\d+) evaluations, ([0-9.]+) s\s+J = ([0-9.eE+-]+)")
 SIZES = (400, 25, 10)
 LAMBDA = 1.0
-
-
-def median_time(fn, repeats, warmup):
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return float(np.median(ts))
 
 
 def scipy_cg(X, y, jac):
@@ -109,7 +98,7 @@ def main(argv=None):
         t_np, t_th, J_theta = [], [], None
         for _ in range(args.rounds):
             t_np.append(median_time(lambda: seed.nnCostFunctionVectorized(p0, *SIZES, X, y, LAMBDA),
-                                    per_round, 3))
+                                    per_round, 3) / 1e3)  # bench_predict's median_time is in ms
             r = run([args.theta, "cost", init_model, data, "--lambda", str(LAMBDA),
                      "--benchmark", str(per_round)])
             m = EVAL_RE.search(r.stderr)

@@ -137,11 +137,15 @@ public enum Exchange {
   }
 
   /// Builds and checks a model from imported weights and, when the file had them,
-  /// Theta's typed metadata.
+  /// Theta's typed metadata; every importer refuses a reserved key (``ReservedKeys``)
+  /// here.
   static func assemble(
     weights: [WeightMatrix], dtype: DType, typed: (Metadata, DType?)?, file: String,
     format: ExchangeFormat, fileBytes: [UInt8]?
   ) throws(ExchangeError) -> ThetaModel {
+    if let (metadata, _) = typed, let key = ReservedKeys.first(in: metadata) {
+      throw .malformed(file: file, format: format, reason: ReservedKeys.reason(key))
+    }
     guard !weights.isEmpty else {
       throw .malformed(file: file, format: format, reason: "no weight matrices Theta1 … ThetaN")
     }

@@ -142,7 +142,6 @@ public enum HDF5Exchange {
           }
           meta[key] = try metadataValue(a, type: type, key: key)
         }
-        if let key = ReservedKeys.first(in: meta) { throw ExchangeReason(ReservedKeys.reason(key)) }
         typed = (meta, nil)
       }
       return try Exchange.assemble(

@@ -266,9 +266,6 @@ public enum ONNXImport {
       }
       guard types.count == 1 else { throw ExchangeReason("initializers mix DOUBLE and FLOAT") }
       let typed = try MetadataText.decode(map)
-      if let (metadata, _) = typed, let key = ReservedKeys.first(in: metadata) {
-        throw ExchangeReason(ReservedKeys.reason(key))
-      }
       return try Exchange.assemble(
         weights: weights, dtype: types.first == 11 ? .float64 : .float32, typed: typed, file: path, format: .onnx,
         fileBytes: bytes)

@@ -215,7 +215,6 @@ public enum Safetensors {
     }
     let typed: (Metadata, DType?)?
     do { typed = try MetadataText.decode(h.metadata) } catch { throw fail(error.description) }
-    if let (metadata, _) = typed, let key = ReservedKeys.first(in: metadata) { throw fail(ReservedKeys.reason(key)) }
     return try Exchange.assemble(
       weights: weights, dtype: dtype ?? .float64, typed: typed, file: path, format: .safetensors, fileBytes: bytes)
   }

@@ -27,8 +27,7 @@ extension HDF5File {
   ) throws(HDF5Error) -> [UInt8] {
     let file = try H5.openFile(path)
     let map = try H5.headerMap(file, name: path)
-    var out = bytes
-    var walker = HeaderWalker(bytes: out, base: map.base, name: path)
+    var walker = HeaderWalker(bytes: bytes, base: map.base, name: path)
     for header in map.headers {
       guard header.version == 1 else {
         throw .unexpected(
@@ -36,8 +35,7 @@ extension HDF5File {
       }
       try walker.clearTimes(header: header.address)
     }
-    out = walker.bytes
-    return out
+    return walker.bytes
   }
 }
 

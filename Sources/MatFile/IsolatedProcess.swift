@@ -17,12 +17,7 @@ public enum IsolatedProcess {
   ///   ``MatFileError/readerFailed(file:problem:)``, or
   ///   ``MatFileError/cannotRead(file:reason:)`` when no child can be started.
   public static func run(file: String, _ work: () -> [UInt8]) throws(MatFileError) -> [UInt8] {
-    let bytes: [UInt8]
-    do {
-      bytes = try ReaderProcess.run(file: file, limits: .standard, work)
-    } catch .readerTimedOut {
-      bytes = try ReaderProcess.run(file: file, limits: .standard, work)
-    }
+    let bytes = try ReaderProcess.runRetryingTimeout(file: file, limits: .standard, work)
     return Array(bytes[ReaderProcess.answerStart...])
   }
 }

@@ -66,6 +66,19 @@ enum ReaderProcess {
     return try collect(from: readEnd, child: pid, file: file, seconds: limits.readerTimeoutSeconds)
   }
 
+  /// ``run(file:limits:_:)``, and once more when the child timed out: in a
+  /// multi-threaded host it may have inherited a lock another thread held at the fork
+  /// (see ``Matio/fork()``).
+  static func runRetryingTimeout(
+    file: String, limits: MatLimits, _ work: () -> [UInt8]
+  ) throws(MatFileError) -> [UInt8] {
+    do {
+      return try run(file: file, limits: limits, work)
+    } catch .readerTimedOut {
+      return try run(file: file, limits: limits, work)
+    }
+  }
+
   // MARK: - Child
 
   /// The child's side: isolate, work, answer, `_exit`.

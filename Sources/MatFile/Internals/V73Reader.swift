@@ -142,14 +142,7 @@ final class V73Reader {
     path: String, file: String, identity: FileIdentity, limits: MatLimits,
     _ work: (inout WireWriter) throws(MatFileError) -> Void
   ) throws(MatFileError) -> WireReader {
-    // A child that timed out is tried once more: in a multi-threaded host it may have
-    // inherited a lock another thread held at the fork (see ``Matio/fork()``).
-    let bytes: [UInt8]
-    do {
-      bytes = try answer(file: file, limits: limits, work)
-    } catch .readerTimedOut {
-      bytes = try answer(file: file, limits: limits, work)
-    }
+    let bytes = try answer(file: file, limits: limits, work)
     guard FileIdentity.current(path: path) == identity else { throw .fileChanged(file: file) }
     var r = WireReader(bytes, from: ReaderProcess.answerStart)
     switch r.int() {
@@ -167,7 +160,7 @@ final class V73Reader {
   private static func answer(
     file: String, limits: MatLimits, _ work: (inout WireWriter) throws(MatFileError) -> Void
   ) throws(MatFileError) -> [UInt8] {
-    try ReaderProcess.run(file: file, limits: limits) { () -> [UInt8] in
+    try ReaderProcess.runRetryingTimeout(file: file, limits: limits) { () -> [UInt8] in
       var w = WireWriter()
       w.int(1)
       do throws(MatFileError) {

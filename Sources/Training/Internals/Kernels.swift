@@ -68,28 +68,24 @@ enum Kernels {
 
   /// `out = x + alpha·y` element by element into a matrix of as many elements.
   static func axpy(_ x: [Double], _ alpha: Double, _ y: [Double], into out: inout Matrix) {
-    out.withUnsafeMutableStorage { o in
-      x.withUnsafeBufferPointer { x in
-        y.withUnsafeBufferPointer { y in
-          nonisolated(unsafe) let (xp, yp, op) = (x, y, o)
-          forEachChunk(op.count) { range, _ in
-            for i in range { op[i] = xp[i] + alpha * yp[i] }
-          }
-        }
-      }
-    }
+    out.withUnsafeMutableStorage { axpy(x, alpha, y, into: $0) }
   }
 
   /// `out[i] = x[i] + alpha·y[i]` (numpy's `x + alpha * y`).
   static func axpy(_ x: [Double], _ alpha: Double, _ y: [Double], into out: inout [Double]) {
     if out.count != x.count { out = [Double](repeating: 0, count: x.count) }
+    out.withUnsafeMutableBufferPointer { axpy(x, alpha, y, into: $0) }
+  }
+
+  /// `o[i] = x[i] + alpha·y[i]` for every element of `o`, split over the cores.
+  private static func axpy(
+    _ x: [Double], _ alpha: Double, _ y: [Double], into o: UnsafeMutableBufferPointer<Double>
+  ) {
     x.withUnsafeBufferPointer { x in
       y.withUnsafeBufferPointer { y in
-        out.withUnsafeMutableBufferPointer { o in
-          nonisolated(unsafe) let (xp, yp, op) = (x, y, o)
-          forEachChunk(xp.count) { range, _ in
-            for i in range { op[i] = xp[i] + alpha * yp[i] }
-          }
+        nonisolated(unsafe) let (xp, yp, op) = (x, y, o)
+        forEachChunk(op.count) { range, _ in
+          for i in range { op[i] = xp[i] + alpha * yp[i] }
         }
       }
     }
