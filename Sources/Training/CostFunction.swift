@@ -15,10 +15,14 @@ public import LinearAlgebra
 /// (the seed's `sigmoidGradient` written with the activations), and
 /// `∂J/∂Θ_l = δ_lᵀ·[1 A_{l−1}] / m + (λ/m)·Θ_l` with the bias column unregularised.
 ///
-/// Every product is one `cblas_dgemm` over the whole batch (through
-/// ``LinearAlgebra``): `X` is read in its own layout and never copied, and the
-/// bias column of ones is never materialised. Activations live in buffers
-/// reused from one evaluation to the next.
+/// The examples are processed in blocks of rows (100 for 400 inputs and 25
+/// hidden units on an AVX-512 CPU): each block goes forward through every
+/// layer and back while its activations are in cache, its products are
+/// `cblas_dgemm` calls small enough for OpenBLAS to run on the calling thread,
+/// and the blocks run on all cores in a fixed number of chunks whose partial
+/// sums are added in chunk order (so results do not depend on the number of
+/// cores). `X` is read in its own layout and never copied, and the bias
+/// column of ones is never materialised.
 ///
 /// **Numerical stability.** Where `0 < A < 1` the cost terms are the seed's
 /// `−log(a)` and `−log(1 − a)` exactly. Where an output saturates to exactly 1
@@ -53,21 +57,35 @@ public final class CostFunction: LineSearchable {
   /// Lines evaluated incrementally before the first layer is recomputed from `X`.
   public static let refreshInterval = 20
 
-  /// Pre-activations `Z_l` and activations `A_l` of each layer (`m × s_l`, column-major).
-  private var z: [Matrix] = []
-  private var a: [Matrix] = []
-  /// The parameters of the last forward pass, and how many incremental lines led to its `Z₁`.
+  /// Examples per block, and the chunks of blocks run concurrently (1: on the
+  /// calling thread), for passes with a product with `X` and for line passes.
+  private let blocking: (rows: Int, chunks: Int)
+  private let lineBlocking: (rows: Int, chunks: Int)
+  /// The chunks of the last pass, whose workspaces hold its sums.
+  private var lastChunks = 1
+  private let workspaces: [BlockWorkspace]
+
+  /// What is known of `Z₁` at `lastPoint`.
+  private enum FirstLayer {
+    /// Nothing.
+    case unknown
+    /// It is in `firstLayer` (a gradient pass stored it).
+    case stored
+    /// It is `lineZBase + α·lineZDirection` (a line pass at α).
+    case onLine(Double)
+  }
   private var lastPoint: [Double]?
+  private var lastFirstLayer = FirstLayer.unknown
+  /// Incremental lines behind `Z₁` at `lastPoint`.
   private var incrementalLines = 0
-  /// Whether `z[0]` holds `Z₁` at `lastPoint` (``beginLine(at:direction:)`` may take it).
-  private var firstLayerValid = false
-  /// The step of `lastPoint` on the current line when it was a line evaluation: its
-  /// `Z₁` is `lineZBase + α·lineZDirection`, formed only if the next line starts there.
-  private var lastLineAlpha: Double?
-  /// The gradient of the last evaluation; layer 1's block is missing while `pendingDelta` is set.
+  private var firstLayer = Matrix(rows: 0, columns: 0)
+  /// The gradient of the last evaluation; layer 1's block is missing while `hasPendingGradient`.
   private var gradientBuffer: [Double] = []
-  private var pendingDelta: Matrix?
-  /// Whether the last evaluation was ``valueAndSlope(alpha:)`` (its gradient is `gradientBuffer` once completed).
+  /// Whether layer 1's gradient block is still to be made for the last line evaluation,
+  /// from its `δ₁` (`m × s₁`, column-major).
+  private var hasPendingGradient = false
+  private var pendingDelta = Matrix(rows: 0, columns: 0)
+  /// Whether the last evaluation was ``valueAndSlope(alpha:)``.
   private var lastWasLine = false
   /// The current line: base, direction, `[1 X]·Θ₁ᵀ` at the base and `[1 X]·P₁ᵀ`.
   private var lineBase: [Double] = []
@@ -104,6 +122,30 @@ public final class CostFunction: LineSearchable {
     self.features = features
     self.targets = targets
     self.lambda = lambda
+    blocking = Self.blocking(layout: layout, features: features, from: 0)
+    lineBlocking = Self.blocking(layout: layout, features: features, from: 1)
+    workspaces = (0..<max(blocking.chunks, lineBlocking.chunks)).map { _ in BlockWorkspace() }
+  }
+
+  /// Rows per block and chunks for a pass whose products start at matrix
+  /// `first` (0, or 1 for line passes, which make no product with `X`).
+  ///
+  /// Blocks are as large as they can be with every product on the calling
+  /// thread, at most 256 rows (100 for 400 inputs and 25 hidden units on an
+  /// AVX-512 CPU), in up to 4 chunks. When that would be under 16 rows (wide
+  /// layers), blocks of 256 rows run on the calling thread, each product on
+  /// OpenBLAS's threads.
+  private static func blocking(layout: NetworkLayout, features: Matrix, from first: Int) -> (rows: Int, chunks: Int) {
+    let m = features.rows
+    var rows = 256
+    for l in first..<layout.matrixCount {
+      let (r, c) = layout.shape(ofMatrix: l)
+      let input = l == 0 ? features : Matrix(rows: 0, columns: c - 1, layout: .columnMajor)
+      rows = min(rows, Matrix.affineRowsOnCallingThread(x: input, weights: Matrix(rows: r, columns: 0)))
+    }
+    guard rows >= 16 else { return (256, 1) }
+    let blocks = (m + rows - 1) / rows
+    return (rows, max(1, min(4, blocks)))
   }
 
   /// A cost function for the course's labels: label `k` lights output `k` (1-based).
@@ -165,9 +207,7 @@ public final class CostFunction: LineSearchable {
   /// - Parameter parameters: the unrolled `Θ` (``NetworkLayout/parameterCount`` values).
   /// - Returns: the regularised cost.
   public func cost(_ parameters: [Double]) -> Double {
-    let thetas = matrices(parameters)
-    firstLayerFromFeatures(thetas[0])
-    forwardFromFirstLayer(thetas, point: parameters)
+    pass(.cost, at: parameters)
     return crossEntropy() + regularisation(parameters)
   }
 
@@ -178,11 +218,9 @@ public final class CostFunction: LineSearchable {
   ///   - gradient: receives the unrolled gradient (resized if needed).
   /// - Returns: the regularised cost.
   public func costAndGradient(_ parameters: [Double], gradient: inout [Double]) -> Double {
-    let thetas = matrices(parameters)
-    firstLayerFromFeatures(thetas[0])
-    forwardFromFirstLayer(thetas, point: parameters)
+    pass(.gradient, at: parameters)
     let j = crossEntropy() + regularisation(parameters)
-    _ = backward(thetas, parameters, direction: nil)
+    writeGradient(parameters, from: 0)
     gradient = gradientBuffer
     return j
   }
@@ -199,26 +237,9 @@ public final class CostFunction: LineSearchable {
   /// - Parameter parameters: the unrolled `Θ`.
   /// - Returns: correct / m, in `[0, 1]`.
   public func accuracy(_ parameters: [Double]) -> Double {
-    let thetas = matrices(parameters)
-    firstLayerFromFeatures(thetas[0])
-    forwardFromFirstLayer(thetas, point: parameters)
-    let m = examples
-    let k = layout.outputs
-    let out = a[a.count - 1].storage
-    var correct = 0
-    for i in 0..<m {
-      var best = 0
-      var bestValue = out[i]
-      for j in 1..<max(k, 1) {
-        let v = out[i + j * m]
-        if v > bestValue || (v.isNaN && !bestValue.isNaN) {
-          best = j
-          bestValue = v
-        }
-      }
-      if best == targets[i] { correct += 1 }
-    }
-    return Double(correct) / Double(m)
+    pass(.accuracy, at: parameters)
+    let correct = workspaces.prefix(lastChunks).reduce(0) { $0 + $1.correct }
+    return Double(correct) / Double(examples)
   }
 
   // MARK: - LineSearchable
@@ -233,22 +254,27 @@ public final class CostFunction: LineSearchable {
   public func beginLine(at x: [Double], direction p: [Double]) {
     precondition(
       x.count == layout.parameterCount && p.count == layout.parameterCount, "CostFunction: wrong parameter count")
-    if let last = lastPoint, last == x, firstLayerValid || lastLineAlpha != nil,
-      incrementalLines < Self.refreshInterval
-    {
-      if !firstLayerValid, let alpha = lastLineAlpha {
-        ensureShape(&z[0], like: lineZBase)
-        Kernels.axpy(lineZBase.storage, alpha, lineZDirection.storage, into: &z[0])
+    var reused = false
+    if let last = lastPoint, last == x, incrementalLines < Self.refreshInterval {
+      switch lastFirstLayer {
+      case .stored:
+        reused = true
+      case .onLine(let alpha):
+        ensureShape(&firstLayer, rows: lineZBase.rows, columns: lineZBase.columns)
+        Kernels.axpy(lineZBase.storage, alpha, lineZDirection.storage, into: &firstLayer)
+        reused = true
+      case .unknown:
+        break
       }
-      swap(&lineZBase, &z[0])  // no copy; z[0] is rewritten by the next evaluation
-      firstLayerValid = false
-      lastLineAlpha = nil
+    }
+    if reused {
+      swap(&lineZBase, &firstLayer)  // no copy; firstLayer is rewritten by the next gradient pass
       lineIncrementalLines = incrementalLines + 1
     } else {
       affine(features, matrices(x)[0], into: &lineZBase)
-      lastLineAlpha = nil  // it referred to the line being replaced
       lineIncrementalLines = 1
     }
+    lastFirstLayer = .unknown  // firstLayer no longer holds it; the line it referred to is replaced
     affine(features, matrices(p)[0], into: &lineZDirection)
     lineBase = x
     lineDirection = p
@@ -258,35 +284,49 @@ public final class CostFunction: LineSearchable {
   public func valueAndSlope(alpha: Double) -> (value: Double, slope: Double) {
     var point = [Double]()
     Kernels.axpy(lineBase, alpha, lineDirection, into: &point)
-    let thetas = matrices(point)
-    ensureBuffers()
-    if layout.matrixCount > 1 {
-      // A₁ = σ(Z₁(α)) straight into a[0]; Z₁(α) itself is formed only if the next line starts here.
-      ensureShape(&a[0], like: lineZBase)
-      Kernels.axpy(lineZBase.storage, alpha, lineZDirection.storage, into: &a[0])
-      applySigmoid(&a[0])
-      forwardFromFirstLayer(thetas, point: point, firstActivationsReady: true)
-      firstLayerValid = false
-      lastLineAlpha = alpha
-    } else {
-      ensureShape(&z[0], like: lineZBase)
-      Kernels.axpy(lineZBase.storage, alpha, lineZDirection.storage, into: &z[0])
-      forwardFromFirstLayer(thetas, point: point)
-      firstLayerValid = true
-    }
-    incrementalLines = lineIncrementalLines
+    pass(.line(alpha: alpha), at: point)
     let j = crossEntropy() + regularisation(point)
-    let slope = backward(thetas, point, direction: lineDirection)
-    lastWasLine = true
+    writeGradient(point, from: 1)
+    // ∇J·P: layers 2…L from their gradient blocks; layer 1 as
+    // ⟨δ₁, [1 X]·P₁ᵀ⟩/m + (λ/m)·Σ_{non-bias} Θ₁·P₁, no product with X.
+    var slope = 0.0
+    for l in stride(from: layout.matrixCount - 1, through: 1, by: -1) {
+      var s = 0.0
+      for i in layout.range(ofMatrix: l) { s += gradientBuffer[i] * lineDirection[i] }
+      slope += s
+    }
+    let (r, c) = layout.shape(ofMatrix: 0)
+    let base = layout.offsets[0]
+    var reg = 0.0
+    for jj in 0..<r {
+      for k in 1..<c { reg += point[base + jj * c + k] * lineDirection[base + jj * c + k] }
+    }
+    let deltaDot = workspaces.prefix(lastChunks).reduce(0.0) { $0 + $1.slope }
+    let m = Double(examples)
+    slope += deltaDot / m + (lambda * reg) / m
     return (j, slope)
   }
 
-  /// `∇J` at the last line point: the first layer's product `δ₁ᵀ·[1 X]` is made now.
+  /// `∇J` at the last line point: the first layer's product `δ₁ᵀ·[1 X]` is made
+  /// now, from the `δ₁` that line evaluation kept.
   public func gradientAtLastLinePoint() -> [Double] {
     precondition(lastWasLine, "CostFunction: gradientAtLastLinePoint() after another evaluation")
-    if let delta = pendingDelta, let point = lastPoint {
-      writeGradient(layer: 0, delta: delta, input: features, parameters: point)
-      pendingDelta = nil
+    if hasPendingGradient, let point = lastPoint {
+      let (r, c) = layout.shape(ofMatrix: 0)
+      let product: Matrix
+      do {
+        product = try Matrix.transposedProduct(pendingDelta, features)  // r × n, row-major
+      } catch {
+        preconditionFailure("CostFunction: shapes were checked, yet \(error)")
+      }
+      let bias = Kernels.columnSums(pendingDelta.storage, rows: examples, columns: r)
+      var g = gradientBuffer
+      gradientBuffer = []  // g is now the only reference: written in place
+      Kernels.gradientBlock(
+        &g, base: layout.offsets[0], rows: r, columns: c, bias: bias, product: product.storage, parameters: point,
+        lambda: lambda, examples: Double(examples))
+      gradientBuffer = g
+      hasPendingGradient = false
     }
     return gradientBuffer
   }
@@ -303,11 +343,14 @@ public final class CostFunction: LineSearchable {
     }
   }
 
-  private func ensureBuffers() {
-    let m = examples
-    if z.count != layout.matrixCount || z[z.count - 1].rows != m {
-      z = layout.layerSizes.dropFirst().map { Matrix(rows: m, columns: $0, layout: .columnMajor) }
-      a = z
+  /// `Θ_l[:, 1…]`, row-major, for backpropagation.
+  private func innerWeights(_ p: [Double]) -> [Matrix] {
+    (0..<layout.matrixCount).map { l in
+      let (r, c) = layout.shape(ofMatrix: l)
+      let base = layout.offsets[l]
+      var w = [Double](repeating: 0, count: r * (c - 1))
+      for j in 0..<r { for k in 1..<c { w[j * (c - 1) + k - 1] = p[base + j * c + k] } }
+      return makeMatrix(r, c - 1, w, .rowMajor)
     }
   }
 
@@ -318,41 +361,61 @@ public final class CostFunction: LineSearchable {
     }
   }
 
-  /// `Z₁ = [1 X]·Θ₁ᵀ` by a product.
-  private func firstLayerFromFeatures(_ theta1: Matrix) {
-    ensureBuffers()
-    affine(features, theta1, into: &z[0])
-    firstLayerValid = true
-    lastLineAlpha = nil
-    incrementalLines = 0
-  }
-
-  private func ensureShape(_ m: inout Matrix, like other: Matrix) {
-    if m.rows != other.rows || m.columns != other.columns || m.layout != other.layout {
-      m = Matrix(rows: other.rows, columns: other.columns, layout: other.layout)
+  /// Makes `m` a column-major `rows × columns` matrix, keeping its storage when it is one.
+  private func ensureShape(_ m: inout Matrix, rows: Int, columns: Int) {
+    if m.rows != rows || m.columns != columns || m.layout != .columnMajor {
+      m = Matrix(rows: rows, columns: columns, layout: .columnMajor)
     }
   }
 
-  /// `A₁ = σ(Z₁)` (unless `firstActivationsReady`), then every further layer, from `z[0]`.
-  private func forwardFromFirstLayer(_ thetas: [Matrix], point: [Double], firstActivationsReady: Bool = false) {
-    for l in thetas.indices {
-      if l > 0 {
-        do { try Matrix.affine(a[l - 1], weights: thetas[l], into: &z[l]) } catch {
-          preconditionFailure("CostFunction: shapes were checked, yet \(error)")
+  /// One ``BlockPass`` of `kind` at `point`, and the bookkeeping of what it leaves.
+  private func pass(_ kind: PassKind, at point: [Double]) {
+    let m = examples
+    let s1 = layout.shape(ofMatrix: 0).rows
+    let blockPass = BlockPass(
+      layout: layout, features: features, targets: targets, thetas: matrices(point),
+      inner: innerWeights(point))
+    let (rows, chunks) = kind.readsFeatures ? blocking : lineBlocking
+    lastChunks = chunks
+    func run(_ buffers: PassBuffers) {
+      blockPass.run(kind, blockRows: rows, chunks: chunks, workspaces: workspaces, buffers: buffers)
+    }
+    switch kind {
+    case .cost, .accuracy:
+      run(PassBuffers(m: m))
+      lastFirstLayer = .unknown
+      incrementalLines = 0
+      lastWasLine = false
+    case .gradient:
+      ensureShape(&firstLayer, rows: m, columns: s1)
+      firstLayer.withUnsafeMutableStorage { z in
+        run(PassBuffers(m: m, firstLayerOut: z.baseAddress))
+      }
+      lastFirstLayer = .stored
+      incrementalLines = 0
+      lastWasLine = false
+    case .line(let alpha):
+      ensureShape(&pendingDelta, rows: m, columns: s1)
+      pendingDelta.withUnsafeMutableStorage { delta in
+        lineZBase.storage.withUnsafeBufferPointer { base in
+          lineZDirection.storage.withUnsafeBufferPointer { direction in
+            run(
+              PassBuffers(
+                m: m, lineBase: base.baseAddress, lineDirection: direction.baseAddress, deltaOut: delta.baseAddress))
+          }
         }
       }
-      if l > 0 || !firstActivationsReady { Kernels.sigmoid(z[l], into: &a[l]) }
+      lastFirstLayer = .onLine(alpha)
+      incrementalLines = lineIncrementalLines
+      lastWasLine = true
     }
+    hasPendingGradient = lastWasLine
     lastPoint = point
-    pendingDelta = nil
-    lastWasLine = false
   }
 
-  /// `(1/m) Σ [−y log a − (1 − y) log(1 − a)]` over the last forward pass.
+  /// `(1/m) Σ [−y log a − (1 − y) log(1 − a)]` of the last pass: the chunks' sums in chunk order.
   private func crossEntropy() -> Double {
-    let last = layout.matrixCount - 1
-    let sum = Kernels.crossEntropy(
-      a[last].storage, z[last].storage, targets: targets, m: examples, k: layout.outputs)
+    let sum = workspaces.prefix(lastChunks).reduce(0.0) { $0 + ($1.cost + $1.compensation) }
     return sum / Double(examples)
   }
 
@@ -373,81 +436,33 @@ public final class CostFunction: LineSearchable {
     return (reg * lambda) / (2 * Double(examples))
   }
 
-  /// Backpropagation over the last forward pass, writing `gradientBuffer`.
-  ///
-  /// With a `direction` (a line evaluation), layer 1's block is left pending and
-  /// the slope `∇J·P` is returned; otherwise every block is written and 0 returned.
-  private func backward(_ thetas: [Matrix], _ p: [Double], direction: [Double]?) -> Double {
-    let m = examples
+  /// The gradient blocks of matrices `first…` from the last pass's partial sums, in
+  /// the seed's arithmetic: `g[j, 0] = Σδ/m`, `g[j, k] = (δᵀ·A)[j, k − 1]/m + (λ·θ[j, k])/m`.
+  private func writeGradient(_ p: [Double], from first: Int) {
     if gradientBuffer.count != layout.parameterCount {
       gradientBuffer = [Double](repeating: 0, count: layout.parameterCount)
     }
-    var deltaValues: [Double] = []
-    Kernels.outputDelta(a[a.count - 1].storage, targets: targets, m: m, into: &deltaValues)
-    var delta = makeMatrix(m, layout.outputs, deltaValues, .columnMajor)
-    var slope = 0.0
-    for l in stride(from: layout.matrixCount - 1, through: 0, by: -1) {
+    let mm = Double(examples)
+    let parts = workspaces.prefix(lastChunks).map(\.partial)
+    let lambda = self.lambda
+    for l in first..<layout.matrixCount {
       let (r, c) = layout.shape(ofMatrix: l)
-      let n = c - 1
-      if l == 0, let direction {
-        // ⟨∂J/∂Θ₁, P₁⟩ = ⟨δ₁, [1 X]·P₁ᵀ⟩/m + (λ/m)·Σ_{non-bias} Θ₁·P₁, no product with X.
-        var reg = 0.0
-        let base = layout.offsets[0]
-        for j in 0..<r {
-          for k in 1...n { reg += p[base + j * c + k] * direction[base + j * c + k] }
+      let base = layout.offsets[l]
+      gradientBuffer.withUnsafeMutableBufferPointer { g in
+        p.withUnsafeBufferPointer { p in
+          for j in 0..<r {
+            for k in 0..<c {
+              var s = 0.0
+              for part in parts { s += part[base + j + k * r] }
+              let index = base + j * c + k
+              g[index] = k == 0 ? s / mm : s / mm + (lambda * p[index]) / mm
+            }
+          }
         }
-        slope += Kernels.dot(delta.storage, lineZDirection.storage) / Double(m) + (lambda * reg) / Double(m)
-        pendingDelta = delta
-        break
       }
-      writeGradient(layer: l, delta: delta, input: l == 0 ? features : a[l - 1], parameters: p)
-      if let direction {
-        var s = 0.0
-        for i in layout.range(ofMatrix: l) { s += gradientBuffer[i] * direction[i] }
-        slope += s
-      }
-      guard l > 0 else { break }
-      // δ_{l−1} = (δ_l·Θ_l[:, 1…]) ⊙ A ⊙ (1 − A), computed transposed so that it
-      // comes out column-major m × n: (Θ_l[:, 1…])ᵀ·δ_lᵀ is n × m row-major.
-      delta = makeMatrix(m, n, backpropagate(delta, through: l, parameters: p), .columnMajor)
-      Kernels.multiplySigmoidGradient(&delta, activations: a[l - 1])  // delta's storage is unique: no copy
-    }
-    return slope
-  }
-
-  /// `(Θ_l[:, 1…])ᵀ·δ_lᵀ`, `n × m` row-major: the storage of `δ_l·Θ_l[:, 1…]` column-major.
-  private func backpropagate(_ delta: Matrix, through l: Int, parameters p: [Double]) -> [Double] {
-    let (r, c) = layout.shape(ofMatrix: l)
-    let n = c - 1
-    let base = layout.offsets[l]
-    var weights = [Double](repeating: 0, count: r * n)
-    for j in 0..<r { for k in 0..<n { weights[j * n + k] = p[base + j * c + 1 + k] } }
-    do {
-      return try Matrix.product(makeMatrix(r, n, weights, .rowMajor).transposed, delta.transposed).storage
-    } catch {
-      preconditionFailure("CostFunction: shapes were checked, yet \(error)")
     }
   }
 
-  /// Block `l` of `gradientBuffer`: `δᵀ·[1 A]/m + (λ/m)·Θ` (bias column unregularised).
-  private func writeGradient(layer l: Int, delta: Matrix, input: Matrix, parameters p: [Double]) {
-    let m = examples
-    let mm = Double(m)
-    let (r, c) = layout.shape(ofMatrix: l)
-    let product: Matrix
-    do {
-      product = try Matrix.product(delta.transposed, input)  // r × n, row-major
-    } catch {
-      preconditionFailure("CostFunction: shapes were checked, yet \(error)")
-    }
-    let bias = Kernels.columnSums(delta.storage, rows: m, columns: r)
-    var g = gradientBuffer
-    gradientBuffer = []  // g is now the only reference: written in place
-    Kernels.gradientBlock(
-      &g, base: layout.offsets[l], rows: r, columns: c, bias: bias, product: product.storage, parameters: p,
-      lambda: lambda, examples: mm)
-    gradientBuffer = g
-  }
 }
 
 /// A matrix from storage whose count is known to be right.

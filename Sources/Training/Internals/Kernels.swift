@@ -91,6 +91,33 @@ enum Kernels {
     }
   }
 
+  /// `o[i] = x[i] + alpha·y[i]` for `i < count`, on the calling thread.
+  @inline(__always)
+  static func axpy(
+    _ x: UnsafePointer<Double>, _ alpha: Double, _ y: UnsafePointer<Double>, into o: UnsafeMutablePointer<Double>,
+    count: Int
+  ) {
+    for i in 0..<count { o[i] = x[i] + alpha * y[i] }
+  }
+
+  /// `Σ a[i]·b[i]` for `i < count`, in four interleaved partial sums added at the end.
+  @inline(__always)
+  static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+    var s = SIMD4<Double>(repeating: 0)
+    var i = 0
+    while i + 4 <= count {
+      s.addProduct(
+        SIMD4(a[i], a[i &+ 1], a[i &+ 2], a[i &+ 3]), SIMD4(b[i], b[i &+ 1], b[i &+ 2], b[i &+ 3]))
+      i &+= 4
+    }
+    var tail = 0.0
+    while i < count {
+      tail += a[i] * b[i]
+      i &+= 1
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + tail
+  }
+
   /// `Σ a[i]·b[i]`.
   static func dot(_ a: [Double], _ b: [Double]) -> Double {
     a.withUnsafeBufferPointer { a in
@@ -105,51 +132,105 @@ enum Kernels {
     }
   }
 
-  /// `Σᵢₖ` of the cross-entropy terms over `m × k` column-major outputs `a = σ(z)`:
-  /// `−log a` where the target lights the unit, `−log(1 − a)` elsewhere; where
-  /// `a` is exactly 0 or 1 (or `z < −700`) the exact softplus of `z` instead
-  /// (see ``CostFunction``).
-  static func crossEntropy(_ a: [Double], _ z: [Double], targets: [Int], m: Int, k: Int) -> Double {
-    a.withUnsafeBufferPointer { a in
-      z.withUnsafeBufferPointer { z in
-        targets.withUnsafeBufferPointer { t in
-          nonisolated(unsafe) let (ap, zp, tp) = (a, z, t)
-          return sum(m * k) { range in
-            // Neumaier's compensated sum of the chunk.
-            var s = 0.0
-            var c = 0.0
-            for idx in range {
-              let i = idx % m
-              let j = idx / m
+  /// Adds the cross-entropy terms of a block's `k × K` column-major outputs
+  /// `a = σ(z)` to `w`'s compensated sum: `−log a` where the target (of example
+  /// `first + i`) lights the unit, `−log(1 − a)` elsewhere; where `a` is exactly
+  /// 0 or 1 (or `z < −700`) the exact softplus of `z` instead (see ``CostFunction``).
+  static func crossEntropy(
+    _ a: [Double], _ z: [Double], rows k: Int, columns outputs: Int, targets: [Int], first: Int,
+    into w: BlockWorkspace
+  ) {
+    a.withUnsafeBufferPointer { ap in
+      z.withUnsafeBufferPointer { zp in
+        targets.withUnsafeBufferPointer { tp in
+          var sum = w.cost
+          var compensation = w.compensation
+          defer {
+            w.cost = sum
+            w.compensation = compensation
+          }
+          for j in 0..<outputs {
+            for i in 0..<k {
+              let idx = i + j * k
               let v = ap[idx]
               let term: Double
-              if tp[i] == j {
+              if tp[first + i] == j {
                 // The vectorised sigmoid stops at e^−709, so below z = −700 use the
                 // exact −log σ(z) = log(1 + e^−z) (equal to the seed's −log a to rounding).
                 term = v > 0 && zp[idx] > -700 ? -log(v) : softplus(-zp[idx])
               } else {
                 term = v < 1 ? -log(1 - v) : softplus(zp[idx])
               }
-              let u = s + term
-              c += abs(s) >= abs(term) ? (s - u) + term : (term - u) + s
-              s = u
+              // Neumaier's compensated sum.
+              let u = sum + term
+              compensation += abs(sum) >= abs(term) ? (sum - u) + term : (term - u) + sum
+              sum = u
             }
-            return s + c
           }
         }
       }
     }
   }
 
-  /// `δ = a − Y` for `m × k` column-major outputs with one-hot targets.
-  static func outputDelta(_ a: [Double], targets: [Int], m: Int, into delta: inout [Double]) {
-    if delta.count != a.count { delta = [Double](repeating: 0, count: a.count) }
-    delta.withUnsafeMutableBufferPointer { d in
-      a.withUnsafeBufferPointer { a in
-        for i in 0..<a.count { d[i] = a[i] }
-        for i in 0..<m { d[i + targets[i] * m] -= 1 }
+  /// Examples of a block (`k × K` column-major outputs) whose most active output
+  /// (the first on ties; a NaN output wins over a number) is their target.
+  static func correct(_ a: [Double], rows k: Int, columns outputs: Int, targets: [Int], first: Int) -> Int {
+    var count = 0
+    for i in 0..<k {
+      var best = 0
+      var bestValue = a[i]
+      for j in 1..<max(outputs, 1) {
+        let v = a[i + j * k]
+        if v > bestValue || (v.isNaN && !bestValue.isNaN) {
+          best = j
+          bestValue = v
+        }
+      }
+      if best == targets[first + i] { count += 1 }
+    }
+    return count
+  }
+
+  /// `δ = A − Y` for a block's `k × K` column-major outputs, one-hot targets from example `first`.
+  static func outputDelta(_ a: Matrix, targets: [Int], first: Int, into delta: inout Matrix) {
+    let k = a.rows
+    delta = a  // shares the storage until written: one copy
+    delta.withUnsafeMutableStorage { d in
+      for i in 0..<k { d[i + targets[first + i] * k] -= 1 }
+    }
+  }
+
+  /// Adds the column sums of a block's `k × r` column-major `δ` (each in row
+  /// order) to `sums[offset ..< offset + r]`.
+  static func addColumnSums(_ delta: Matrix, into sums: inout [Double], at offset: Int) {
+    let k = delta.rows
+    delta.storage.withUnsafeBufferPointer { d in
+      for j in 0..<delta.columns {
+        var s = 0.0
+        for i in 0..<k { s += d[i + j * k] }
+        sums[offset + j] += s
       }
     }
+  }
+
+  /// Copies a block's `k × r` column-major `δ` to rows `first …` of the
+  /// column-major `m × r` matrix at `out`, and returns `Σ δ ⊙ D` over those rows
+  /// of the column-major `m × r` matrix at `other`.
+  static func storeAndDot(
+    _ delta: Matrix, into out: UnsafeMutablePointer<Double>, first: Int, rows m: Int,
+    with other: UnsafePointer<Double>
+  ) -> Double {
+    let k = delta.rows
+    var s = 0.0
+    delta.storage.withUnsafeBufferPointer { d in
+      guard let db = d.baseAddress else { return }
+      for j in 0..<delta.columns {
+        let column = db + j * k
+        (out + first + j * m).update(from: column, count: k)
+        s += dot(column, other + first + j * m, count: k)
+      }
+    }
+    return s
   }
 
   /// `t[i] = t[i]·(a[i]·(1 − a[i]))`: the seed's `np.multiply(δ·Θ, np.multiply(A, 1 - A))`.
