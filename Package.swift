@@ -47,9 +47,12 @@ let package = Package(
     /// Theta's own element-wise C kernels (the sigmoid), one copy per vector width,
     /// picked for the CPU at load time.
     .target(name: "CKernels"),
+    /// Training's vectorised logarithm (C, one build per vector width, chosen at load time).
+    .target(name: "CTrainingKernels"),
     .target(name: "Inference", dependencies: ["ModelFormat", "LinearAlgebra", "CKernels"]),
     /// Training as in the seed: cost, backpropagation, gradient checking, CG and L-BFGS.
-    .target(name: "Training", dependencies: ["LinearAlgebra", "ModelFormat", "Inference", "Checksums"]),
+    .target(
+      name: "Training", dependencies: ["LinearAlgebra", "ModelFormat", "Inference", "Checksums", "CTrainingKernels"]),
     /// MAT files (v4, v5, v7.3) through libmatio, with structural checks matio lacks.
     .target(name: "MatFile", dependencies: ["CMatio", "CZlib", "CDeflate", "HDF5File"]),
     /// Example matrices (X, y) from MAT and CSV files.

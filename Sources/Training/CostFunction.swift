@@ -65,20 +65,14 @@ public final class CostFunction: LineSearchable {
   private var lastChunks = 1
   private let workspaces: [BlockWorkspace]
 
-  /// What is known of `Z₁` at `lastPoint`.
-  private enum FirstLayer {
-    /// Nothing.
-    case unknown
-    /// It is in `firstLayer` (a gradient pass stored it).
-    case stored
-    /// It is `lineZBase + α·lineZDirection` (a line pass at α).
-    case onLine(Double)
-  }
+  /// The parameters of the last pass, and, after a line pass, its step: `Z₁`
+  /// there is `lineZBase + α·lineZDirection`, formed only if the next line starts there.
   private var lastPoint: [Double]?
-  private var lastFirstLayer = FirstLayer.unknown
+  private var lastLineStep: Double?
   /// Incremental lines behind `Z₁` at `lastPoint`.
   private var incrementalLines = 0
-  private var firstLayer = Matrix(rows: 0, columns: 0)
+  /// Room for the next line's `Z₁` (swapped with `lineZBase`).
+  private var spareFirstLayer = Matrix(rows: 0, columns: 0)
   /// The gradient of the last evaluation; layer 1's block is missing while `hasPendingGradient`.
   private var gradientBuffer: [Double] = []
   /// Whether layer 1's gradient block is still to be made for the last line evaluation,
@@ -250,31 +244,20 @@ public final class CostFunction: LineSearchable {
   }
 
   /// Prepares the line `Θ + α·P`: one product `[1 X]·P₁ᵀ`, and `[1 X]·Θ₁ᵀ` unless
-  /// it is known from the last evaluation.
+  /// `x` is the point of the last line evaluation (then formed from that line).
   public func beginLine(at x: [Double], direction p: [Double]) {
     precondition(
       x.count == layout.parameterCount && p.count == layout.parameterCount, "CostFunction: wrong parameter count")
-    var reused = false
-    if let last = lastPoint, last == x, incrementalLines < Self.refreshInterval {
-      switch lastFirstLayer {
-      case .stored:
-        reused = true
-      case .onLine(let alpha):
-        ensureShape(&firstLayer, rows: lineZBase.rows, columns: lineZBase.columns)
-        Kernels.axpy(lineZBase.storage, alpha, lineZDirection.storage, into: &firstLayer)
-        reused = true
-      case .unknown:
-        break
-      }
-    }
-    if reused {
-      swap(&lineZBase, &firstLayer)  // no copy; firstLayer is rewritten by the next gradient pass
+    if let last = lastPoint, last == x, let alpha = lastLineStep, incrementalLines < Self.refreshInterval {
+      ensureShape(&spareFirstLayer, rows: lineZBase.rows, columns: lineZBase.columns)
+      Kernels.axpy(lineZBase.storage, alpha, lineZDirection.storage, into: &spareFirstLayer)
+      swap(&lineZBase, &spareFirstLayer)  // no copy
       lineIncrementalLines = incrementalLines + 1
     } else {
       affine(features, matrices(x)[0], into: &lineZBase)
       lineIncrementalLines = 1
     }
-    lastFirstLayer = .unknown  // firstLayer no longer holds it; the line it referred to is replaced
+    lastLineStep = nil  // the line it referred to is replaced
     affine(features, matrices(p)[0], into: &lineZDirection)
     lineBase = x
     lineDirection = p
@@ -381,17 +364,9 @@ public final class CostFunction: LineSearchable {
       blockPass.run(kind, blockRows: rows, chunks: chunks, workspaces: workspaces, buffers: buffers)
     }
     switch kind {
-    case .cost, .accuracy:
+    case .cost, .accuracy, .gradient:
       run(PassBuffers(m: m))
-      lastFirstLayer = .unknown
-      incrementalLines = 0
-      lastWasLine = false
-    case .gradient:
-      ensureShape(&firstLayer, rows: m, columns: s1)
-      firstLayer.withUnsafeMutableStorage { z in
-        run(PassBuffers(m: m, firstLayerOut: z.baseAddress))
-      }
-      lastFirstLayer = .stored
+      lastLineStep = nil
       incrementalLines = 0
       lastWasLine = false
     case .line(let alpha):
@@ -405,7 +380,7 @@ public final class CostFunction: LineSearchable {
           }
         }
       }
-      lastFirstLayer = .onLine(alpha)
+      lastLineStep = alpha
       incrementalLines = lineIncrementalLines
       lastWasLine = true
     }
@@ -448,14 +423,22 @@ public final class CostFunction: LineSearchable {
     for l in first..<layout.matrixCount {
       let (r, c) = layout.shape(ofMatrix: l)
       let base = layout.offsets[l]
+      // The chunks' r × c column-major sums, added in chunk order.
+      var sum = Array(parts[0][base..<(base + r * c)])
+      sum.withUnsafeMutableBufferPointer { total in
+        for part in parts.dropFirst() {
+          part.withUnsafeBufferPointer { p in
+            for i in 0..<(r * c) { total[i] += p[base + i] }
+          }
+        }
+      }
       gradientBuffer.withUnsafeMutableBufferPointer { g in
         p.withUnsafeBufferPointer { p in
           for j in 0..<r {
-            for k in 0..<c {
-              var s = 0.0
-              for part in parts { s += part[base + j + k * r] }
+            g[base + j * c] = sum[j] / mm
+            for k in 1..<max(c, 1) {
               let index = base + j * c + k
-              g[index] = k == 0 ? s / mm : s / mm + (lambda * p[index]) / mm
+              g[index] = sum[j + k * r] / mm + (lambda * p[index]) / mm
             }
           }
         }

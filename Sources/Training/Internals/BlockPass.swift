@@ -62,8 +62,6 @@ final class BlockWorkspace: @unchecked Sendable {
 /// (column-major `m × s₁`); each block touches only its own rows.
 struct PassBuffers: @unchecked Sendable {
   var m: Int
-  /// Receives `Z₁` (gradient passes), or `nil`.
-  var firstLayerOut: UnsafeMutablePointer<Double>?
   /// `[1 X]·Θ₁ᵀ` at the line's base and `[1 X]·P₁ᵀ` (line passes).
   var lineBase: UnsafePointer<Double>?
   var lineDirection: UnsafePointer<Double>?
@@ -138,15 +136,15 @@ struct BlockPass {
       }
     } else {
       product { try Matrix.affine(features, rows: rows, weights: thetas[0], into: &w.z[0]) }
-      if let out = buffers.firstLayerOut {
-        w.z[0].storage.withUnsafeBufferPointer { z in
-          for j in 0..<units { (out + s + j * m).update(from: z.baseAddress! + j * k, count: k) }
-        }
-      }
     }
     for l in 0..<depth {
       if l > 0 { product { try Matrix.affine(w.a[l - 1], weights: thetas[l], into: &w.z[l]) } }
-      Kernels.sigmoid(w.z[l], into: &w.a[l])
+      if l == depth - 1 {
+        Kernels.sigmoid(w.z[l], into: &w.a[l])  // the cost needs Z_L too
+      } else {
+        applySigmoid(&w.z[l])  // in place: a hidden layer's Z is not needed again
+        swap(&w.z[l], &w.a[l])
+      }
     }
     let outputs = layout.outputs
     if case .accuracy = kind {
