@@ -107,8 +107,8 @@ enum Kernels {
     var s = SIMD4<Double>(repeating: 0)
     var i = 0
     while i + 4 <= count {
-      s.addProduct(
-        SIMD4(a[i], a[i &+ 1], a[i &+ 2], a[i &+ 3]), SIMD4(b[i], b[i &+ 1], b[i &+ 2], b[i &+ 3]))
+      // A multiply and an add (addProduct would call libm's fma on the baseline CPU).
+      s += SIMD4(a[i], a[i &+ 1], a[i &+ 2], a[i &+ 3]) * SIMD4(b[i], b[i &+ 1], b[i &+ 2], b[i &+ 3])
       i &+= 4
     }
     var tail = 0.0
