@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 
 @main
 struct Theta: ParsableCommand {
@@ -29,4 +30,10 @@ struct Theta: ParsableCommand {
       CheckGradients.self, Render.self,
     ]
   )
+
+  /// Stops OpenBLAS's idle pool threads (see `BLASThreads`), then runs the command.
+  static func main() {
+    BLASThreads.stopIdlePool()
+    main(nil)
+  }
 }

@@ -1,5 +1,11 @@
 internal import CBLAS
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The OpenBLAS calls of this module; the only place that touches CBLAS.
 enum BLAS {
   /// `cblas_dgemm` operand flags for reading `m` as a row-major `rows × columns`
@@ -260,5 +266,15 @@ extension BLAS {
       rows = max(rows, small)
     }
     return max(rows, 1)
+  }
+}
+
+extension BLAS {
+  /// ``BLASThreads/stopIdlePool()``: OpenBLAS's `blas_thread_shutdown_`, found with `dlsym`.
+  static func stopIdlePool() -> Bool {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return false }
+    let shutdown = unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)
+    _ = shutdown()
+    return true
   }
 }
