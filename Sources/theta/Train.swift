@@ -155,10 +155,11 @@ extension Theta {
         progress.finish()
         Interrupt.uninstall()
 
-        var meta = result.record(dataFile: dataName, dataSHA256: SHA256.hexDigest(bytes))
+        let digest = SHA256.hexDigest(bytes)
+        var meta = result.record(dataFile: dataName, dataSHA256: digest)
         meta["provenance.tool"] = .string(MatConverter.tool)
         meta["provenance.source_file"] = .string(dataName)
-        meta["provenance.source_sha256"] = .string(SHA256.hexDigest(bytes))
+        meta["provenance.source_sha256"] = .string(digest)
         meta["provenance.source_format"] = .string(isCSV ? "csv" : "mat")
         if layout.outputs == 10 {
           meta["model.label_names"] = .stringArray((1...10).map { $0 == 10 ? "0" : String($0) })
