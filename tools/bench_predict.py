@@ -18,6 +18,7 @@ Usage: bench_predict.py [--model Fixtures/digits20-weights.mat]
 """
 
 import argparse
+import gc
 import os
 import re
 import subprocess
@@ -50,6 +51,14 @@ A3 = sigmoid(np.dot(A2, Theta2.T))
 pred = np.argmax(A3, axis=1) + 1
 sys.stdout.write("\n".join(map(str, pred.tolist())) + "\n")
 """
+
+
+def settle():
+    """Lets numpy's OpenBLAS threads and onnxruntime's intra-op threads, which spin
+    for a while after a run, go idle, so that they do not steal a core from what
+    is timed next."""
+    gc.collect()
+    time.sleep(0.3)
 
 
 def median_time(fn, repeats, warmup):
@@ -164,7 +173,6 @@ def main(argv=None):
         else:
             theta_ok = True
 
-    import gc
     import onnxruntime
     sessions, inputs, notes = {}, {}, {}
     for dtype, tag in ((np.float64, "float64"), (np.float32, "float32")):
@@ -174,12 +182,6 @@ def main(argv=None):
         agree = int(np.sum(np.argmax(P, axis=1) + 1 == ref_labels))
         notes[tag] = "max|dP| %.1e, labels agree %d/%d" % (np.max(np.abs(P - ref_P)), agree, len(X))
         sessions[tag], inputs[tag] = sess, Xd
-
-    def quiet():
-        # numpy's OpenBLAS threads and onnxruntime's intra-op threads spin for a while
-        # after a run; let them go idle so they do not steal a core from what follows.
-        gc.collect()
-        time.sleep(0.3)
 
     with tempfile.TemporaryDirectory(prefix="theta-bench-") as tmp:
         data = os.path.join(tmp, "digits5000.mat")
@@ -197,12 +199,12 @@ def main(argv=None):
         for _ in range(args.rounds):
             per_round["numpy"].append(median_time(lambda: seed.predict(Theta1, Theta2, X),
                                                   args.repeats, args.warmup))
-            quiet()
+            settle()
             for tag in ("float64", "float32"):
                 sess, Xd = sessions[tag], inputs[tag]
                 per_round[tag].append(median_time(
                     lambda: np.argmax(sess.run(["P"], {"X": Xd})[0], axis=1) + 1, args.repeats, args.warmup))
-                quiet()
+                settle()
             if theta_ok:
                 r = subprocess.run([args.theta, "predict", model, data, "--benchmark", str(args.benchmark_runs)],
                                    capture_output=True, text=True)
@@ -216,7 +218,7 @@ def main(argv=None):
                 if theta_labels is not None:
                     theta_note += ", labels agree %d/%d" % (int(np.sum(theta_labels == ref_labels)), len(X))
         del sessions, inputs
-        quiet()
+        settle()
         t_np = float(np.median(per_round["numpy"]))
         rows.append(("numpy seed predict (float64)", t_np, ""))
         t_ort = {}

@@ -15,6 +15,9 @@
 
 Theta and Python are timed in alternating rounds (the machine is shared and
 its speed drifts); the ratios printed are medians of the per-round ratios.
+Before each timed part the script pauses 0.3 s (bench_predict.settle), so that
+numpy's OpenBLAS threads, which spin for a while after a run, do not take a
+core from what follows.
 Compare ratios, not absolute times (REFERENCE.md's anchors: 13.0 ms, 1.82 s,
 12.2 s).
 Targets (issue 3): evaluation >= 4x numpy, training >= 5x scipy+numpy and
@@ -38,7 +41,7 @@ import scipy.optimize as op
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed_reference as seed  # noqa: E402
 from make_digits import build_digits20, build_digits5000, check_digits5000, save_xy  # noqa: E402
-from bench_predict import blas_info, median_time  # noqa: E402
+from bench_predict import blas_info, median_time, settle  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EVAL_RE = re.compile(r"benchmark: cost\+gradient median ([0-9.]+) ms over (\d+) runs \((\d+) rows\)")
@@ -97,8 +100,10 @@ def main(argv=None):
         per_round = max(args.eval_runs // args.rounds, 5)
         t_np, t_th, J_theta = [], [], None
         for _ in range(args.rounds):
+            settle()
             t_np.append(median_time(lambda: seed.nnCostFunctionVectorized(p0, *SIZES, X, y, LAMBDA),
                                     per_round, 3) / 1e3)  # bench_predict's median_time is in ms
+            settle()
             r = run([args.theta, "cost", init_model, data, "--lambda", str(LAMBDA),
                      "--benchmark", str(per_round)])
             m = EVAL_RE.search(r.stderr)
@@ -119,6 +124,7 @@ def main(argv=None):
         scipy_cg(X, y, seed.gradientVectorized)
 
         def theta_train():
+            settle()
             t = time.perf_counter()
             r = run(cmd)
             wall = time.perf_counter() - t
@@ -129,6 +135,7 @@ def main(argv=None):
 
         t_sc, t_in, t_proc, info, res = [], [], [], None, None
         for _ in range(args.train_runs):
+            settle()
             t = time.perf_counter()
             res = scipy_cg(X, y, seed.gradientVectorized)
             t_sc.append(time.perf_counter() - t)
@@ -143,6 +150,7 @@ def main(argv=None):
         if not args.no_seed:
             ts, ratios = [], []
             for _ in range(max(args.seed_runs, 1)):
+                settle()
                 t = time.perf_counter()
                 res_s = scipy_cg(X, y, seed.gradient)
                 ts.append(time.perf_counter() - t)
