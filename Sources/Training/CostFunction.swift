@@ -76,7 +76,7 @@ public final class CostFunction: LineSearchable {
   /// The gradient of the last evaluation; layer 1's block is missing while `hasPendingGradient`.
   private var gradientBuffer: [Double] = []
   /// Whether layer 1's gradient block is still to be made for the last line evaluation,
-  /// from its `δ₁` (`m × s₁`, column-major).
+  /// from its `δ₁` (`m × s₁`, row-major).
   private var hasPendingGradient = false
   private var pendingDelta = Matrix(rows: 0, columns: 0)
   /// Whether the last evaluation was ``valueAndSlope(alpha:)``.
@@ -291,7 +291,8 @@ public final class CostFunction: LineSearchable {
   }
 
   /// `∇J` at the last line point: the first layer's product `δ₁ᵀ·[1 X]` is made
-  /// now, from the `δ₁` that line evaluation kept.
+  /// now, from the `δ₁` that line evaluation kept (with the column sums of `δ₁`
+  /// it summed).
   public func gradientAtLastLinePoint() -> [Double] {
     precondition(lastWasLine, "CostFunction: gradientAtLastLinePoint() after another evaluation")
     if hasPendingGradient, let point = lastPoint {
@@ -302,11 +303,12 @@ public final class CostFunction: LineSearchable {
       } catch {
         preconditionFailure("CostFunction: shapes were checked, yet \(error)")
       }
-      let bias = Kernels.columnSums(pendingDelta.storage, rows: examples, columns: r)
+      let base = layout.offsets[0]
+      let bias = (0..<r).map { j in workspaces.prefix(lastChunks).reduce(0.0) { $0 + $1.partial[base + j] } }
       var g = gradientBuffer
       gradientBuffer = []  // g is now the only reference: written in place
       Kernels.gradientBlock(
-        &g, base: layout.offsets[0], rows: r, columns: c, bias: bias, product: product.storage, parameters: point,
+        &g, base: base, rows: r, columns: c, bias: bias, product: product.storage, parameters: point,
         lambda: lambda, examples: Double(examples))
       gradientBuffer = g
       hasPendingGradient = false
@@ -370,7 +372,9 @@ public final class CostFunction: LineSearchable {
       incrementalLines = 0
       lastWasLine = false
     case .line(let alpha):
-      ensureShape(&pendingDelta, rows: m, columns: s1)
+      if pendingDelta.rows != m || pendingDelta.columns != s1 || pendingDelta.layout != .rowMajor {
+        pendingDelta = Matrix(rows: m, columns: s1, layout: .rowMajor)
+      }
       pendingDelta.withUnsafeMutableStorage { delta in
         lineZBase.storage.withUnsafeBufferPointer { base in
           lineZDirection.storage.withUnsafeBufferPointer { direction in

@@ -11,8 +11,8 @@ enum PassKind {
   /// `J` and every block of `∂J/∂Θ`.
   case gradient
   /// `J` at `Θ + α·P` on the current line, the gradient blocks of layers 2…L,
-  /// the slope term `Σ δ₁ ⊙ ([1 X]·P₁ᵀ)` of layer 1, and `δ₁` for a later
-  /// layer-1 gradient block: no product with `X`.
+  /// the column sums of `δ₁` and the slope term `Σ δ₁ ⊙ ([1 X]·P₁ᵀ)` of layer 1,
+  /// and `δ₁` for the later product `δ₁ᵀ·X`: no product with `X`.
   case line(alpha: Double)
 
   /// Whether the pass makes products with `X` (all but line passes).
@@ -59,13 +59,13 @@ final class BlockWorkspace: @unchecked Sendable {
 }
 
 /// The full-batch buffers a pass reads or writes at its blocks' rows
-/// (column-major `m × s₁`); each block touches only its own rows.
+/// (`m × s₁`); each block touches only its own rows.
 struct PassBuffers: @unchecked Sendable {
   var m: Int
   /// `[1 X]·Θ₁ᵀ` at the line's base and `[1 X]·P₁ᵀ` (line passes).
   var lineBase: UnsafePointer<Double>?
   var lineDirection: UnsafePointer<Double>?
-  /// Receives `δ₁` (line passes).
+  /// Receives `δ₁` (line passes), row-major `m × s₁`.
   var deltaOut: UnsafeMutablePointer<Double>?
 }
 
@@ -159,13 +159,14 @@ struct BlockPass {
     Kernels.outputDelta(w.a[depth - 1], targets: targets, first: s, into: &w.delta)
     for l in stride(from: depth - 1, through: 0, by: -1) {
       let base = layout.offsets[l]
+      Kernels.addColumnSums(w.delta, into: &w.partial, at: base)
       if l == 0, case .line = kind, let direction = buffers.lineDirection, let out = buffers.deltaOut {
-        // Layer 1's block waits for CostFunction.gradientAtLastLinePoint(), which
-        // gets δ₁ from here; the slope needs ⟨δ₁, [1 X]·P₁ᵀ⟩.
-        w.slope += Kernels.storeAndDot(w.delta, into: out, first: s, rows: m, with: direction)
+        // Layer 1's product waits for CostFunction.gradientAtLastLinePoint(), which
+        // gets δ₁ from here (its column sums are already in the partial sums);
+        // the slope needs ⟨δ₁, [1 X]·P₁ᵀ⟩.
+        w.slope += Kernels.storeRowMajorAndDot(w.delta, into: out, first: s, rows: m, with: direction)
         break
       }
-      Kernels.addColumnSums(w.delta, into: &w.partial, at: base)
       product {
         if l == 0 {
           try Matrix.addTransposedProduct(w.delta, features, rows: rows, into: &w.partial, at: base + units)

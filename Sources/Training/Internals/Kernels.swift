@@ -239,19 +239,21 @@ enum Kernels {
   }
 
   /// Copies a block's `k × r` column-major `δ` to rows `first …` of the
-  /// column-major `m × r` matrix at `out`, and returns `Σ δ ⊙ D` over those rows
-  /// of the column-major `m × r` matrix at `other`.
-  static func storeAndDot(
+  /// row-major `m × r` matrix at `out` (so that `δᵀ·X` needs no repacking), and
+  /// returns `Σ δ ⊙ D` over those rows of the column-major `m × r` matrix at `other`.
+  static func storeRowMajorAndDot(
     _ delta: Matrix, into out: UnsafeMutablePointer<Double>, first: Int, rows m: Int,
     with other: UnsafePointer<Double>
   ) -> Double {
     let k = delta.rows
+    let r = delta.columns
     var s = 0.0
     delta.storage.withUnsafeBufferPointer { d in
       guard let db = d.baseAddress else { return }
-      for j in 0..<delta.columns {
+      let rows = out + first * r
+      for j in 0..<r {
         let column = db + j * k
-        (out + first + j * m).update(from: column, count: k)
+        for i in 0..<k { rows[i * r + j] = column[i] }
         s += dot(column, other + first + j * m, count: k)
       }
     }
@@ -267,18 +269,6 @@ enum Kernels {
         forEachChunk(tp.count) { range, _ in
           for i in range { tp[i] = tp[i] * (ap[i] * (1 - ap[i])) }
         }
-      }
-    }
-  }
-
-  /// Column sums of an `m × r` column-major matrix, each in row order (the seed's
-  /// per-example accumulation order).
-  static func columnSums(_ d: [Double], rows m: Int, columns r: Int) -> [Double] {
-    d.withUnsafeBufferPointer { d in
-      (0..<r).map { j in
-        var s = 0.0
-        for i in 0..<m { s += d[j * m + i] }
-        return s
       }
     }
   }
