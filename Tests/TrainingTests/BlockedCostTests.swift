@@ -81,7 +81,7 @@ import Training
   }
 
   @Test(arguments: [
-    ([60, 40, 7], 1500, MatrixLayout.columnMajor),  // 256-row blocks, 4 chunks
+    ([60, 40, 7], 1500, MatrixLayout.columnMajor),  // 256-row blocks in 2 chunks
     ([60, 40, 7], 1300, MatrixLayout.rowMajor),
     ([30, 20, 15, 5], 1100, MatrixLayout.columnMajor),  // deeper
     ([400, 25, 10], 650, MatrixLayout.columnMajor),  // the course's shape: 100-row blocks on AVX-512

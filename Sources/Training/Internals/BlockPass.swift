@@ -73,8 +73,8 @@ struct PassBuffers: @unchecked Sendable {
 /// forward through every layer and back while its activations are in cache,
 /// and adds into its chunk's partial sums.
 ///
-/// The blocks are grouped into at most ``RowBlocks``-style 4 chunks (fixed, so
-/// the sums do not depend on the number of cores) run with
+/// The blocks are grouped into a fixed number of chunks (``CostFunction``'s
+/// `chunks`, so that the sums do not depend on the number of cores), run with
 /// `DispatchQueue.concurrentPerform`; every `cblas_dgemm` of a block is small
 /// enough for OpenBLAS to run it on the calling thread.
 struct BlockPass {
