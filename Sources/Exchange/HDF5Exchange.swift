@@ -88,44 +88,7 @@ public enum HDF5Exchange {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
     let bytes: [UInt8]
     do { bytes = try SafeFile.read(path) } catch { throw .io(error) }
-    // libhdf5 trusts a file's addresses and sizes: it reads the file in a child process,
-    // so a damaged file cannot crash theta (issue 6).
-    let answer: [UInt8]
-    do {
-      answer = try IsolatedProcess.run(file: path) { () -> [UInt8] in
-        var w = WireWriter()
-        do {
-          let contents = try readContents(path: path)
-          w.int(1)
-          contents.write(to: &w)
-        } catch {
-          w.int(0)
-          w.string(String(describing: error))  // ExchangeReason and HDF5Error give their message
-        }
-        return w.bytes
-      }
-    } catch {
-      switch error {
-      case .readerCrashed(_, let signal):
-        throw fail("reading it crashed libhdf5 (signal \(signal)): its HDF5 structure is damaged")
-      case .readerTimedOut(_, let seconds):
-        throw fail("libhdf5 did not finish reading it within \(seconds) s: its HDF5 structure is damaged")
-      case .readerFailed(_, let problem):
-        throw fail("the HDF5 reader process gave no answer (\(problem))")
-      default:
-        throw .mat(error)
-      }
-    }
-    var r = WireReader(answer)
-    switch r.int() {
-    case 0?:
-      guard let reason = r.string(), r.atEnd else { throw fail("the HDF5 reader's answer does not decode") }
-      throw fail(reason)
-    case 1?:
-      break
-    default:
-      throw fail("the HDF5 reader's answer does not decode")
-    }
+    var r = try isolated(path: path) { w in try readContents(path: path).write(to: &w) }
     guard let contents = Contents(reading: &r), r.atEnd else {
       throw fail("the HDF5 reader's answer does not decode")
     }
@@ -236,7 +199,7 @@ public enum HDF5Exchange {
   }
 
   static func inspect(path: String) throws(ExchangeError) -> ExchangeReport {
-    do {
+    var r = try isolated(path: path) { w in
       let f = try HDF5File(reading: path)
       var tensors: [ExchangeReport.Tensor] = []
       var queue = ["/"]
@@ -256,9 +219,73 @@ public enum HDF5Exchange {
         }
       }
       let meta = try f.attributes(of: "/").map { ExchangeReport.Entry(key: $0.name, value: text($0.value)) }
-      return ExchangeReport(kind: "hdf5", file: path, tensors: tensors, metadata: meta)
+      w.int(tensors.count)
+      for t in tensors {
+        w.strings([t.name, t.dtype])
+        w.ints(t.shape)
+      }
+      w.strings(meta.flatMap { [$0.key, $0.value] })
+    }
+    func undecodable() -> ExchangeError {
+      .malformed(file: path, format: .hdf5, reason: "the HDF5 reader's answer does not decode")
+    }
+    guard let count = r.int(), count >= 0, count <= 10_000 else { throw undecodable() }
+    var tensors: [ExchangeReport.Tensor] = []
+    for _ in 0..<count {
+      guard let names = r.strings(), names.count == 2, let shape = r.ints() else { throw undecodable() }
+      tensors.append(.init(name: names[0], shape: shape, dtype: names[1]))
+    }
+    guard let pairs = r.strings(), pairs.count % 2 == 0, r.atEnd else { throw undecodable() }
+    let meta = stride(from: 0, to: pairs.count, by: 2).map {
+      ExchangeReport.Entry(key: pairs[$0], value: pairs[$0 + 1])
+    }
+    return ExchangeReport(kind: "hdf5", file: path, tensors: tensors, metadata: meta)
+  }
+
+  /// Runs `body` (libhdf5 on the file at `path`) in a child process
+  /// (``MatFile/IsolatedProcess``), so that a damaged file cannot crash theta
+  /// (libhdf5 trusts a file's addresses and sizes), and returns a reader over
+  /// what `body` wrote; an error thrown by `body`, a crash, a hang or an answer
+  /// that does not decode becomes ``ExchangeError/malformed(file:format:reason:)``.
+  private static func isolated(
+    path: String, _ body: @escaping (inout WireWriter) throws -> Void
+  ) throws(ExchangeError) -> WireReader {
+    func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
+    let answer: [UInt8]
+    do {
+      answer = try IsolatedProcess.run(file: path) { () -> [UInt8] in
+        var w = WireWriter()
+        w.int(1)
+        do {
+          try body(&w)
+        } catch {
+          w = WireWriter()
+          w.int(0)
+          w.string(String(describing: error))  // ExchangeReason and HDF5Error give their message
+        }
+        return w.bytes
+      }
     } catch {
-      throw .malformed(file: path, format: .hdf5, reason: error.description)
+      switch error {
+      case .readerCrashed(_, let signal):
+        throw fail("reading it crashed libhdf5 (signal \(signal)): its HDF5 structure is damaged")
+      case .readerTimedOut(_, let seconds):
+        throw fail("libhdf5 did not finish reading it within \(seconds) s: its HDF5 structure is damaged")
+      case .readerFailed(_, let problem):
+        throw fail("the HDF5 reader process gave no answer (\(problem))")
+      default:
+        throw .mat(error)
+      }
+    }
+    var r = WireReader(answer)
+    switch r.int() {
+    case 0?:
+      guard let reason = r.string(), r.atEnd else { throw fail("the HDF5 reader's answer does not decode") }
+      throw fail(reason)
+    case 1?:
+      return r
+    default:
+      throw fail("the HDF5 reader's answer does not decode")
     }
   }
 
