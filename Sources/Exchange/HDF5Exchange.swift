@@ -85,38 +85,32 @@ public enum HDF5Exchange {
   static let valueBudget = 1 << 26
 
   static func read(path: String) throws(ExchangeError) -> ThetaModel {
-    func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
     let bytes: [UInt8]
     do { bytes = try SafeFile.read(path) } catch { throw .io(error) }
-    var r = try isolated(path: path) { w in try readContents(path: path).write(to: &w) }
-    guard let contents = Contents(reading: &r), r.atEnd else {
-      throw fail("the HDF5 reader's answer does not decode")
+    let contents = try isolated(path: path) { w in
+      try readContents(path: path).write(to: &w)
+    } decode: { r in
+      Contents(reading: &r)
     }
-    do {
-      let weights = contents.weights
-      let attrs = contents.attributes
-      var typed: (Metadata, DType?)? = nil
-      if case .string(let typesText)? = attrs.first(where: { $0.name == MetadataText.typesKey })?.value {
+    let attrs = contents.attributes
+    var typed: (Metadata, DType?)? = nil
+    if case .string(let typesText)? = attrs.first(where: { $0.name == MetadataText.typesKey })?.value {
+      do throws(ExchangeReason) {
         var meta = Metadata()
-        let parsed = try MetadataText.typeMap(typesText)
-        for (key, type) in parsed {
+        for (key, type) in try MetadataText.typeMap(typesText) {
           guard let a = attrs.first(where: { $0.name == key })?.value else {
             throw ExchangeReason("attribute \(key) is listed in theta.types but absent")
           }
           meta[key] = try metadataValue(a, type: type, key: key)
         }
         typed = (meta, nil)
+      } catch {
+        throw .malformed(file: path, format: .hdf5, reason: error.description)
       }
-      return try Exchange.assemble(
-        weights: weights, dtype: contents.float32 ? .float32 : .float64, typed: typed, file: path,
-        format: .hdf5, fileBytes: bytes)
-    } catch let e as ExchangeReason {
-      throw fail(e.description)
-    } catch let e as ExchangeError {
-      throw e
-    } catch {
-      throw fail("\(error)")
     }
+    return try Exchange.assemble(
+      weights: contents.weights, dtype: contents.float32 ? .float32 : .float64, typed: typed, file: path,
+      format: .hdf5, fileBytes: bytes)
   }
 
   /// What the HDF5 import reads with libhdf5: the weights, whether they are float32,
@@ -199,7 +193,7 @@ public enum HDF5Exchange {
   }
 
   static func inspect(path: String) throws(ExchangeError) -> ExchangeReport {
-    var r = try isolated(path: path) { w in
+    try isolated(path: path) { w in
       let f = try HDF5File(reading: path)
       var tensors: [ExchangeReport.Tensor] = []
       var queue = ["/"]
@@ -225,31 +219,30 @@ public enum HDF5Exchange {
         w.ints(t.shape)
       }
       w.strings(meta.flatMap { [$0.key, $0.value] })
+    } decode: { r in
+      guard let count = r.int(), count >= 0, count <= 10_000 else { return nil }
+      var tensors: [ExchangeReport.Tensor] = []
+      for _ in 0..<count {
+        guard let names = r.strings(), names.count == 2, let shape = r.ints() else { return nil }
+        tensors.append(.init(name: names[0], shape: shape, dtype: names[1]))
+      }
+      guard let pairs = r.strings(), pairs.count % 2 == 0 else { return nil }
+      let meta = stride(from: 0, to: pairs.count, by: 2).map {
+        ExchangeReport.Entry(key: pairs[$0], value: pairs[$0 + 1])
+      }
+      return ExchangeReport(kind: "hdf5", file: path, tensors: tensors, metadata: meta)
     }
-    func undecodable() -> ExchangeError {
-      .malformed(file: path, format: .hdf5, reason: "the HDF5 reader's answer does not decode")
-    }
-    guard let count = r.int(), count >= 0, count <= 10_000 else { throw undecodable() }
-    var tensors: [ExchangeReport.Tensor] = []
-    for _ in 0..<count {
-      guard let names = r.strings(), names.count == 2, let shape = r.ints() else { throw undecodable() }
-      tensors.append(.init(name: names[0], shape: shape, dtype: names[1]))
-    }
-    guard let pairs = r.strings(), pairs.count % 2 == 0, r.atEnd else { throw undecodable() }
-    let meta = stride(from: 0, to: pairs.count, by: 2).map {
-      ExchangeReport.Entry(key: pairs[$0], value: pairs[$0 + 1])
-    }
-    return ExchangeReport(kind: "hdf5", file: path, tensors: tensors, metadata: meta)
   }
 
   /// Runs `body` (libhdf5 on the file at `path`) in a child process
   /// (``MatFile/IsolatedProcess``), so that a damaged file cannot crash theta
-  /// (libhdf5 trusts a file's addresses and sizes), and returns a reader over
-  /// what `body` wrote; an error thrown by `body`, a crash, a hang or an answer
-  /// that does not decode becomes ``ExchangeError/malformed(file:format:reason:)``.
-  private static func isolated(
-    path: String, _ body: @escaping (inout WireWriter) throws -> Void
-  ) throws(ExchangeError) -> WireReader {
+  /// (libhdf5 trusts a file's addresses and sizes), and decodes what `body`
+  /// wrote with `decode`, which must consume all of it. An error thrown by
+  /// `body`, a crash, a hang, or an answer that does not decode becomes
+  /// ``ExchangeError/malformed(file:format:reason:)``.
+  private static func isolated<T>(
+    path: String, _ body: @escaping (inout WireWriter) throws -> Void, decode: (inout WireReader) -> T?
+  ) throws(ExchangeError) -> T {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
     let answer: [UInt8]
     do {
@@ -280,13 +273,13 @@ public enum HDF5Exchange {
     var r = WireReader(answer)
     switch r.int() {
     case 0?:
-      guard let reason = r.string(), r.atEnd else { throw fail("the HDF5 reader's answer does not decode") }
-      throw fail(reason)
+      if let reason = r.string(), r.atEnd { throw fail(reason) }
     case 1?:
-      return r
+      if let value = decode(&r), r.atEnd { return value }
     default:
-      throw fail("the HDF5 reader's answer does not decode")
+      break
     }
+    throw fail("the HDF5 reader's answer does not decode")
   }
 
   static func text(_ a: HDF5Attribute) -> String {

@@ -260,9 +260,7 @@ public enum ModelFile {
     _ bytes: [UInt8], entries: [TensorEntry], metadata: Metadata, version: FormatVersion
   ) throws(ModelFormatError) -> ThetaModel {
     let sizes = try requiredInts(metadata, "model.layer_sizes")
-    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= Int64(Int32.max) }) else {
-      throw .badValue(key: "model.layer_sizes", reason: "needs at least 2 sizes, each 1 to 2147483647")
-    }
+    try ThetaModel.checkLayerSizes(sizes)
     let n = sizes.count - 1
     guard entries.count >= n else { throw .missingTensor("Theta\(entries.count + 1)") }
     var weights: [WeightMatrix] = []

@@ -26,9 +26,7 @@ extension ThetaModel {
     guard case .intArray(let sizes) = sizesValue else {
       throw .wrongType(key: "model.layer_sizes", expected: "int[]", actual: sizesValue.typeName)
     }
-    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= Int64(Int32.max) }) else {
-      throw .badValue(key: "model.layer_sizes", reason: "needs at least 2 sizes, each 1 to 2147483647")
-    }
+    try Self.checkLayerSizes(sizes)
     guard weights.count == sizes.count - 1 else {
       throw .badValue(
         key: "model.layer_sizes",
@@ -91,6 +89,16 @@ extension ThetaModel {
     guard case .string(let s) = v else { throw .wrongType(key: key, expected: "string", actual: v.typeName) }
     guard s == expected else {
       throw .badValue(key: key, reason: "'\(s)' is not supported; this reader knows '\(expected)'")
+    }
+  }
+}
+
+extension ThetaModel {
+  /// Refuses `model.layer_sizes` with fewer than 2 sizes or a size outside 1 … 2³¹ − 1
+  /// (FORMAT.md §7.1), for the reader and for ``validate()``.
+  static func checkLayerSizes(_ sizes: [Int64]) throws(ModelFormatError) {
+    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= Int64(Int32.max) }) else {
+      throw .badValue(key: "model.layer_sizes", reason: "needs at least 2 sizes, each 1 to 2147483647")
     }
   }
 }

@@ -7,39 +7,31 @@ at start-up and OpenBLAS must start again on demand.
 
 import re
 
-import numpy as np
 import pytest
-import scipy.io as sio
 import scipy.optimize as op
 
 import seed_reference as seed
-from test_cli_predict import DIGITS20_MAT, ok, run, theta_bin  # noqa: F401 (theta_bin is a fixture)
+from test_cli_predict import DIGITS20_MAT, digits20_data, ok, run  # noqa: F401 (digits20_data is a fixture)
 
 SUMMARY_RE = re.compile(r"with cg: (\d+) iterations, (\d+) evaluations, [0-9.]+ s\s+J = ([0-9.eE+-]+)")
 
 
-@pytest.fixture(scope="module")
-def digits20():
-    d = sio.loadmat(DIGITS20_MAT)
-    return d["X"], d["y"].ravel().astype(int)
-
-
 @pytest.mark.parametrize("hidden", [25, 200])
-def test_cost_and_three_cg_iterations_match_scipy(theta_bin, tmp_path, digits20, hidden):
-    X, y = digits20
+def test_cost_and_three_cg_iterations_match_scipy(theta, tmp_path, digits20_data, hidden):
+    X, y = digits20_data
     sizes = (400, hidden, 10)
     # The seed initialisation, scored by `theta cost` and by the seed's own cost.
     init = tmp_path / "init.theta"
-    ok(run(theta_bin, "train", DIGITS20_MAT, "-o", init, "--hidden", hidden, "--init", "numpy", "--seed", 0,
+    ok(run(theta, "train", DIGITS20_MAT, "-o", init, "--hidden", hidden, "--init", "numpy", "--seed", 0,
            "--max-iter", 0))
-    J_theta = float(ok(run(theta_bin, "cost", init, DIGITS20_MAT, "--lambda", 1)).stdout)
+    J_theta = float(ok(run(theta, "cost", init, DIGITS20_MAT, "--lambda", 1)).stdout)
     x0 = seed.initial_params(*sizes)
     J_seed = seed.cost(x0, *sizes, X, y, 1)
     assert abs(J_theta - J_seed) <= 1e-12 * J_seed, (J_theta, J_seed)
 
     # Three CG iterations: the same iterations, evaluations and cost as scipy's.
     out = tmp_path / "trained.theta"
-    r = ok(run(theta_bin, "train", DIGITS20_MAT, "-o", out, "--hidden", hidden, "--init", "numpy", "--seed", 0,
+    r = ok(run(theta, "train", DIGITS20_MAT, "-o", out, "--hidden", hidden, "--init", "numpy", "--seed", 0,
                "--max-iter", 3, "--lambda", 1))
     m = SUMMARY_RE.search(r.stderr)
     assert m, r.stderr

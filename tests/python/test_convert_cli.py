@@ -9,7 +9,6 @@ non-zero exit and no output file.
 """
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,10 +22,6 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import theta_format as tf  # noqa: E402
 
 MAT = Path(FIXTURES) / "mat"
-
-
-
-
 
 
 def source_matrices(path, names):

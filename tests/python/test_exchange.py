@@ -29,10 +29,6 @@ import theta_format as tf  # noqa: E402
 DIGITS = Path(FIXTURES) / "digits20.mat"
 
 
-
-
-
-
 def ok(r):
     assert r.returncode == 0, r.stderr
     return r

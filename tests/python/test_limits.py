@@ -27,7 +27,6 @@ THETA_BIN names the binary (default <repo>/.build/debug/theta).
 import os
 import re
 import struct
-import subprocess
 import zlib
 
 import numpy as np

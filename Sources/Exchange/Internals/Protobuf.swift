@@ -44,13 +44,6 @@ struct ProtoField {
   var payload: ArraySlice<UInt8> = []
 }
 
-/// Splits a protobuf message into fields, checking every length against the bytes left.
-func protoFields(_ b: ArraySlice<UInt8>) throws(ExchangeReason) -> [ProtoField] {
-  var out: [ProtoField] = []
-  try forEachProtoField(b) { (f: ProtoField) throws(ExchangeReason) in out.append(f) }
-  return out
-}
-
 /// Calls `body` with each field of a protobuf message in order, checking every length
 /// against the bytes left, without collecting them (memory stays constant however many
 /// fields the message has).

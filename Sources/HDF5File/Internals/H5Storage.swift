@@ -19,14 +19,14 @@ extension H5 {
       guard needed > 0 else { throw .call("H5Tget_size", object: path, message: stackMessage()) }
       for d in try dims(of: s.id, path) {
         let (p, overflow) = needed.multipliedReportingOverflow(by: d)
-        guard !overflow, p <= Int.max else { throw .unexpected(object: path, reason: "its size overflows") }
+        guard !overflow else { throw .unexpected(object: path, reason: "its size overflows") }
         needed = p
       }
       let stored = H5Dget_storage_size(ds.id)
       guard stored <= UInt64(Int.max) else { throw .unexpected(object: path, reason: "its storage size overflows") }
       let offset = H5Dget_offset(ds.id)
       _ = H5Eclear2(CHDF5_errorDefault())  // HADDR_UNDEF (not allocated) is no failure here
-      return (Int(stored), Int(needed), offset < UInt64(Int.max) ? Int(offset) : nil)
+      return (Int(stored), needed, offset < UInt64(Int.max) ? Int(offset) : nil)
     }
   }
 }

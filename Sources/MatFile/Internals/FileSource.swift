@@ -38,10 +38,10 @@ final class FileSource {
   init(path: String, file: String) throws(MatFileError) {
     self.file = file
     let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw .cannotRead(file: file, reason: Self.errnoText()) }
+    guard fd >= 0 else { throw .cannotRead(file: file, reason: errnoText()) }
     var s = stat()
     guard fstat(fd, &s) == 0 else {
-      let reason = Self.errnoText()
+      let reason = errnoText()
       close(fd)
       throw .cannotRead(file: file, reason: reason)
     }
@@ -68,7 +68,7 @@ final class FileSource {
         let n = pread(fd, base + done, count - done, off_t(offset + done))
         if n < 0 {
           if errno == EINTR { continue }
-          failure = Self.errnoText()
+          failure = errnoText()
           break
         }
         if n == 0 { break }
@@ -79,9 +79,9 @@ final class FileSource {
     if let failure { throw .cannotRead(file: file, reason: failure) }
     return bytes
   }
+}
 
-  /// `strerror(errno)`.
-  private static func errnoText() -> String {
-    String(cString: strerror(errno))
-  }
+/// The text of the current `errno` (`strerror`).
+func errnoText() -> String {
+  String(cString: strerror(errno))
 }

@@ -265,9 +265,4 @@ enum ReaderProcess {
     let pageSize = sysconf(Int32(_SC_PAGESIZE))
     return pages > 0 && pageSize > 0 ? pages * pageSize : nil
   }
-
-  /// `strerror(errno)`.
-  private static func errnoText() -> String {
-    String(cString: strerror(errno))
-  }
 }

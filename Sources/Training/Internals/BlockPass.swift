@@ -1,4 +1,3 @@
-import Dispatch
 import Inference
 import LinearAlgebra
 
@@ -74,8 +73,8 @@ struct PassBuffers: @unchecked Sendable {
 /// and adds into its chunk's partial sums.
 ///
 /// The blocks are grouped into a fixed number of chunks (``CostFunction``'s
-/// `chunks`, so that the sums do not depend on the number of cores), run with
-/// `DispatchQueue.concurrentPerform`; every `cblas_dgemm` of a block is small
+/// `chunks`, so that the sums do not depend on the number of cores), run by
+/// ``LinearAlgebra/RowBlocks/run(rows:blockRows:chunks:_:)``; every `cblas_dgemm` of a block is small
 /// enough for OpenBLAS to run it on the calling thread.
 struct BlockPass {
   let layout: NetworkLayout
@@ -91,24 +90,14 @@ struct BlockPass {
     _ kind: PassKind, blockRows b: Int, chunks: Int, workspaces: [BlockWorkspace], buffers: PassBuffers
   ) {
     let m = features.rows
-    let blocks = (m + b - 1) / b
     let needsGradient: Bool
     switch kind {
     case .gradient, .line: needsGradient = true
     case .cost, .accuracy: needsGradient = false
     }
     for w in workspaces.prefix(chunks) { w.reset(parameters: layout.parameterCount, gradient: needsGradient) }
-    let work: (Int) -> Void = { c in
-      let w = workspaces[c]
-      for block in (blocks * c / chunks)..<(blocks * (c + 1) / chunks) {
-        evaluate(rows: (block * b)..<min(m, (block + 1) * b), kind, w, buffers)
-      }
-    }
-    if chunks == 1 {
-      work(0)
-    } else {
-      nonisolated(unsafe) let shared = work
-      DispatchQueue.concurrentPerform(iterations: chunks) { shared($0) }
+    RowBlocks.run(rows: m, blockRows: b, chunks: chunks) { c, rows in
+      evaluate(rows: rows, kind, workspaces[c], buffers)
     }
   }
 

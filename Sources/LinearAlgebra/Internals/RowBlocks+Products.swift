@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Tall products split into blocks of rows, each block one `cblas_dgemm` small
 /// enough for OpenBLAS to run on the calling thread, with the blocks spread
 /// over the cores in a fixed number of chunks (`DispatchQueue.concurrentPerform`).
@@ -8,7 +6,7 @@ import Dispatch
 /// for a while after each call and compete for the cores with whatever runs
 /// next; and on AVX-512 CPUs the blocks run on OpenBLAS's small-matrix kernels,
 /// which skip the packing of the operands that a whole-batch call pays for.
-enum RowBlocks {
+extension RowBlocks {
   /// Chunks per product; fixed, so that summed results do not depend on the machine.
   static let chunks = 2
   /// The fewest rows per block for which blocking pays.
@@ -29,18 +27,8 @@ enum RowBlocks {
     min(chunks, (m + b - 1) / b)
   }
 
-  /// Calls `body(chunk, rows)` for every block of `b` rows of `0 ..< m`: the
-  /// blocks of one chunk in order on one thread, the chunks concurrently.
+  /// ``run(rows:blockRows:chunks:_:)`` with ``chunkCount(rows:blockRows:)`` chunks.
   static func run(rows m: Int, blockRows b: Int, _ body: (Int, Range<Int>) -> Void) {
-    let blocks = (m + b - 1) / b
-    let n = chunkCount(rows: m, blockRows: b)
-    withoutActuallyEscaping(body) { body in
-      nonisolated(unsafe) let work = body
-      DispatchQueue.concurrentPerform(iterations: n) { c in
-        for block in (blocks * c / n)..<(blocks * (c + 1) / n) {
-          work(c, (block * b)..<min(m, (block + 1) * b))
-        }
-      }
-    }
+    run(rows: m, blockRows: b, chunks: chunkCount(rows: m, blockRows: b), body)
   }
 }
