@@ -83,7 +83,7 @@ public final class CostFunction: LineSearchable {
   /// The gradient of the last evaluation; layer 1's block is missing while `hasPendingGradient`.
   private var gradientBuffer: [Double] = []
   /// Whether layer 1's gradient block is still to be made for the last line evaluation,
-  /// from its `δ₁` (`m × s₁`, row-major).
+  /// from its `δ₁` (`m × s₁`, column-major).
   private var hasPendingGradient = false
   private var pendingDelta = Matrix(rows: 0, columns: 0)
   /// Whether the last evaluation was ``valueAndSlope(alpha:)``.
@@ -281,16 +281,15 @@ public final class CostFunction: LineSearchable {
     // ⟨δ₁, [1 X]·P₁ᵀ⟩/m + (λ/m)·Σ_{non-bias} Θ₁·P₁, no product with X.
     var slope = 0.0
     for l in stride(from: layout.matrixCount - 1, through: 1, by: -1) {
-      var s = 0.0
-      for i in layout.range(ofMatrix: l) { s += gradientBuffer[i] * lineDirection[i] }
-      slope += s
+      let range = layout.range(ofMatrix: l)
+      slope += gradientBuffer.withUnsafeBufferPointer { g in
+        lineDirection.withUnsafeBufferPointer { d in
+          guard let gp = g.baseAddress, let dp = d.baseAddress else { return 0 }
+          return Kernels.dot(gp + range.lowerBound, dp + range.lowerBound, count: range.count)
+        }
+      }
     }
-    let (r, c) = layout.shape(ofMatrix: 0)
-    let base = layout.offsets[0]
-    var reg = 0.0
-    for jj in 0..<r {
-      for k in 1..<c { reg += point[base + jj * c + k] * lineDirection[base + jj * c + k] }
-    }
+    let reg = nonBiasDot(point, lineDirection, matrix: 0)
     let deltaDot = workspaces.prefix(lastChunks).reduce(0.0) { $0 + $1.slope }
     let m = Double(examples)
     slope += deltaDot / m + (lambda * reg) / m
@@ -335,9 +334,11 @@ public final class CostFunction: LineSearchable {
     }
   }
 
-  /// `Θ_l[:, 1…]`, row-major, for backpropagation.
+  /// `Θ_l[:, 1…]`, row-major, for backpropagation (`δ_{l−1}` for `l ≥ 2`; the
+  /// first is never needed, and left empty).
   private func innerWeights(_ p: [Double]) -> [Matrix] {
     (0..<layout.matrixCount).map { l in
+      guard l > 0 else { return Matrix(rows: 0, columns: 0) }
       let (r, c) = layout.shape(ofMatrix: l)
       let base = layout.offsets[l]
       var w = [Double](repeating: 0, count: r * (c - 1))
@@ -379,8 +380,8 @@ public final class CostFunction: LineSearchable {
       incrementalLines = 0
       lastWasLine = false
     case .line(let alpha):
-      if pendingDelta.rows != m || pendingDelta.columns != s1 || pendingDelta.layout != .rowMajor {
-        pendingDelta = Matrix(rows: m, columns: s1, layout: .rowMajor)
+      if pendingDelta.rows != m || pendingDelta.columns != s1 || pendingDelta.layout != .columnMajor {
+        pendingDelta = Matrix(rows: m, columns: s1, layout: .columnMajor)
       }
       pendingDelta.withUnsafeMutableStorage { delta in
         lineZBase.storage.withUnsafeBufferPointer { base in
@@ -409,17 +410,24 @@ public final class CostFunction: LineSearchable {
   private func regularisation(_ p: [Double]) -> Double {
     guard lambda != 0 else { return 0 }
     var reg = 0.0
-    for l in 0..<layout.matrixCount {
-      let (r, c) = layout.shape(ofMatrix: l)
-      let base = layout.offsets[l]
-      for i in 0..<r {
-        for j in 1..<c {
-          let w = p[base + i * c + j]
-          reg += w * w
-        }
+    for l in 0..<layout.matrixCount { reg += nonBiasDot(p, p, matrix: l) }
+    return (reg * lambda) / (2 * Double(examples))
+  }
+
+  /// `Σ_{j, k ≥ 1} a[j, k]·b[j, k]` over matrix `l` of two unrolled parameter
+  /// vectors (bias column 0 excluded), row by row with ``Kernels/dot(_:_:count:)``.
+  private func nonBiasDot(_ a: [Double], _ b: [Double], matrix l: Int) -> Double {
+    let (r, c) = layout.shape(ofMatrix: l)
+    let base = layout.offsets[l]
+    precondition(a.count >= base + r * c && b.count >= base + r * c)
+    return a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        guard let ap = a.baseAddress, let bp = b.baseAddress else { return 0 }
+        var sum = 0.0
+        for j in 0..<r { sum += Kernels.dot(ap + base + j * c + 1, bp + base + j * c + 1, count: c - 1) }
+        return sum
       }
     }
-    return (reg * lambda) / (2 * Double(examples))
   }
 
   /// The gradient blocks of matrices `first…` from the last pass's partial sums, in

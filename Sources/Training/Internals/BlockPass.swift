@@ -64,7 +64,7 @@ struct PassBuffers: @unchecked Sendable {
   /// `[1 X]·Θ₁ᵀ` at the line's base and `[1 X]·P₁ᵀ` (line passes).
   var lineBase: UnsafePointer<Double>?
   var lineDirection: UnsafePointer<Double>?
-  /// Receives `δ₁` (line passes), row-major `m × s₁`.
+  /// Receives `δ₁` (line passes), column-major `m × s₁`.
   var deltaOut: UnsafeMutablePointer<Double>?
 }
 
@@ -80,7 +80,7 @@ struct BlockPass {
   let layout: NetworkLayout
   let features: Matrix
   let targets: [Int]
-  /// `Θ_l`, and `Θ_l[:, 1…]` (row-major) for backpropagation.
+  /// `Θ_l`, and `Θ_l[:, 1…]` (row-major) for backpropagation (`inner[0]` unused).
   let thetas: [Matrix]
   let inner: [Matrix]
 
@@ -153,7 +153,7 @@ struct BlockPass {
         // Layer 1's product waits for CostFunction.gradientAtLastLinePoint(), which
         // gets δ₁ from here (its column sums are already in the partial sums);
         // the slope needs ⟨δ₁, [1 X]·P₁ᵀ⟩.
-        w.slope += Kernels.storeRowMajorAndDot(w.delta, into: out, first: s, rows: m, with: direction)
+        w.slope += Kernels.storeAndDot(w.delta, into: out, first: s, rows: m, with: direction)
         break
       }
       product {

@@ -3,12 +3,6 @@ import Dispatch
 import Inference
 import LinearAlgebra
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The element-wise loops of the cost function and the optimisers, over raw
 /// buffers (no bounds checks), split over the cores when the arrays are large.
 ///
@@ -84,50 +78,41 @@ enum Kernels {
   ) {
     x.withUnsafeBufferPointer { x in
       y.withUnsafeBufferPointer { y in
-        nonisolated(unsafe) let (xp, yp, op) = (x, y, o)
-        forEachChunk(op.count) { range, _ in
-          for i in range { op[i] = xp[i] + alpha * yp[i] }
+        guard let xb = x.baseAddress, let yb = y.baseAddress, let ob = o.baseAddress else { return }
+        nonisolated(unsafe) let (xp, yp, op) = (xb, yb, ob)
+        forEachChunk(o.count) { range, _ in
+          let s = range.lowerBound
+          theta_axpy(xp + s, alpha, yp + s, op + s, range.count)
         }
       }
     }
   }
 
-  /// `o[i] = x[i] + alpha·y[i]` for `i < count`, on the calling thread.
+  /// `o[i] = x[i] + alpha·y[i]` for `i < count`, on the calling thread: `theta_axpy`
+  /// (CTrainingKernels, vectorised).
   @inline(__always)
   static func axpy(
     _ x: UnsafePointer<Double>, _ alpha: Double, _ y: UnsafePointer<Double>, into o: UnsafeMutablePointer<Double>,
     count: Int
   ) {
-    for i in 0..<count { o[i] = x[i] + alpha * y[i] }
+    theta_axpy(x, alpha, y, o, count)
   }
 
-  /// `Σ a[i]·b[i]` for `i < count`, in four interleaved partial sums added at the end.
+  /// `Σ a[i]·b[i]` for `i < count`: `theta_dot` (CTrainingKernels), four interleaved
+  /// partial sums added at the end.
   @inline(__always)
   static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
-    var s = SIMD4<Double>(repeating: 0)
-    var i = 0
-    while i + 4 <= count {
-      // A multiply and an add (addProduct would call libm's fma on the baseline CPU).
-      s += SIMD4(a[i], a[i &+ 1], a[i &+ 2], a[i &+ 3]) * SIMD4(b[i], b[i &+ 1], b[i &+ 2], b[i &+ 3])
-      i &+= 4
-    }
-    var tail = 0.0
-    while i < count {
-      tail += a[i] * b[i]
-      i &+= 1
-    }
-    return ((s[0] + s[1]) + (s[2] + s[3])) + tail
+    theta_dot(a, b, count)
   }
 
-  /// `Σ a[i]·b[i]`.
+  /// `Σ a[i]·b[i]`: ``dot(_:_:count:)`` over each of ``sum(_:_:)``'s chunks.
   static func dot(_ a: [Double], _ b: [Double]) -> Double {
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
-        nonisolated(unsafe) let (ap, bp) = (a, b)
-        return sum(ap.count) { range in
-          var s = 0.0
-          for i in range { s += ap[i] * bp[i] }
-          return s
+        guard let ab = a.baseAddress, let bb = b.baseAddress else { return 0 }
+        nonisolated(unsafe) let (ap, bp) = (ab, bb)
+        return sum(a.count) { range in
+          theta_dot(ap + range.lowerBound, bp + range.lowerBound, range.count)
         }
       }
     }
@@ -138,53 +123,23 @@ enum Kernels {
   /// `first + i`) lights the unit, `−log(1 − a)` elsewhere; where `a` is exactly
   /// 0 or 1 (or `z < −700`) the exact softplus of `z` instead (see ``CostFunction``).
   ///
-  /// The logarithms come from `theta_log` (CTrainingKernels, vectorised, within
-  /// 1 ulp of glibc's `log`), over the block at once.
+  /// The corresponding C function is `theta_cross_entropy` (CTrainingKernels):
+  /// the logarithms from `theta_log` (vectorised, within 1 ulp of glibc's `log`)
+  /// over the block at once, the terms in four interleaved Neumaier sums.
   static func crossEntropy(
     _ a: [Double], _ z: [Double], rows k: Int, columns outputs: Int, targets: [Int], first: Int,
     into w: BlockWorkspace
   ) {
     let count = k * outputs
     guard count > 0 else { return }
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { logs in
-      guard let u = logs.baseAddress else { return }
-      a.withUnsafeBufferPointer { ap in
-        targets.withUnsafeBufferPointer { tp in
-          for j in 0..<outputs {
-            for i in 0..<k {
-              let v = ap[i + j * k]
-              let argument = tp[first + i] == j ? v : 1 - v
-              u[i + j * k] = argument > 0 ? argument : 1  // a special case below
-            }
-          }
-        }
-      }
-      logarithm(u, count: count)
+    precondition(a.count >= count && z.count >= count && first + k <= targets.count)
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { scratch in
       a.withUnsafeBufferPointer { ap in
         z.withUnsafeBufferPointer { zp in
           targets.withUnsafeBufferPointer { tp in
-            var sum = w.cost
-            var compensation = w.compensation
-            for j in 0..<outputs {
-              for i in 0..<k {
-                let idx = i + j * k
-                let v = ap[idx]
-                let term: Double
-                if tp[first + i] == j {
-                  // The vectorised sigmoid stops at e^−709, so below z = −700 use the
-                  // exact −log σ(z) = log(1 + e^−z) (equal to the seed's −log a to rounding).
-                  term = v > 0 && zp[idx] > -700 ? -u[idx] : softplus(-zp[idx])
-                } else {
-                  term = v < 1 ? -u[idx] : softplus(zp[idx])
-                }
-                // Neumaier's compensated sum.
-                let t = sum + term
-                compensation += abs(sum) >= abs(term) ? (sum - t) + term : (term - t) + sum
-                sum = t
-              }
-            }
-            w.cost = sum
-            w.compensation = compensation
+            guard let ab = ap.baseAddress, let zb = zp.baseAddress, let tb = tp.baseAddress else { return }
+            theta_cross_entropy(
+              ab, zb, k, outputs, tb + first, scratch.baseAddress, &w.cost, &w.compensation)
           }
         }
       }
@@ -225,39 +180,31 @@ enum Kernels {
     }
   }
 
-  /// Adds the column sums of a block's `k × r` column-major `δ` (each in row
-  /// order) to `sums[offset ..< offset + r]`.
+  /// Adds the column sums of a block's `k × r` column-major `δ` to
+  /// `sums[offset ..< offset + r]`: `theta_add_column_sums` (CTrainingKernels),
+  /// each column in four interleaved partial sums.
   static func addColumnSums(_ delta: Matrix, into sums: inout [Double], at offset: Int) {
-    let k = delta.rows
+    precondition(offset + delta.columns <= sums.count)
     delta.storage.withUnsafeBufferPointer { d in
-      for j in 0..<delta.columns {
-        var s = 0.0
-        for i in 0..<k { s += d[i + j * k] }
-        sums[offset + j] += s
+      sums.withUnsafeMutableBufferPointer { out in
+        guard let db = d.baseAddress, let ob = out.baseAddress else { return }
+        theta_add_column_sums(db, delta.rows, delta.columns, ob + offset)
       }
     }
   }
 
   /// Copies a block's `k × r` column-major `δ` to rows `first …` of the
-  /// row-major `m × r` matrix at `out` (so that `δᵀ·X` needs no repacking), and
-  /// returns `Σ δ ⊙ D` over those rows of the column-major `m × r` matrix at `other`.
-  static func storeRowMajorAndDot(
+  /// column-major `m × r` matrix at `out`, and returns `Σ δ ⊙ D` over those rows
+  /// of the column-major `m × r` matrix at `other`: `theta_store_columns_and_dot`
+  /// (CTrainingKernels).
+  static func storeAndDot(
     _ delta: Matrix, into out: UnsafeMutablePointer<Double>, first: Int, rows m: Int,
     with other: UnsafePointer<Double>
   ) -> Double {
-    let k = delta.rows
-    let r = delta.columns
-    var s = 0.0
     delta.storage.withUnsafeBufferPointer { d in
-      guard let db = d.baseAddress else { return }
-      let rows = out + first * r
-      for j in 0..<r {
-        let column = db + j * k
-        for i in 0..<k { rows[i * r + j] = column[i] }
-        s += dot(column, other + first + j * m, count: k)
-      }
+      guard let db = d.baseAddress else { return 0 }
+      return theta_store_columns_and_dot(db, delta.rows, delta.columns, out + first, other + first, m)
     }
-    return s
   }
 
   /// `t[i] = t[i]·(a[i]·(1 − a[i]))`: the seed's `np.multiply(δ·Θ, np.multiply(A, 1 - A))`.
@@ -296,12 +243,4 @@ extension Kernels {
       }
     }
   }
-}
-
-/// `log(1 + eᵗ)` without overflow: `max(t, 0) + log1p(e^{−|t|})`.
-///
-/// The corresponding C functions are `exp` and `log1p` (glibc).
-@inline(__always)
-func softplus(_ t: Double) -> Double {
-  max(t, 0) + log1p(exp(-abs(t)))
 }
