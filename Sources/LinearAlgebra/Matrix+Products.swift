@@ -63,7 +63,7 @@ extension Matrix {
     }
     let m = x.rows
     guard out.layout == .columnMajor,
-      let b = RowBlocks.blockRows(rows: m, limit: BLAS.callingThreadRows(x: x, weights: weights))
+      let b = RowBlocks.blockRows(rows: m, limit: BLAS.callingThreadRows(x: x, weights: weights, output: .columnMajor))
     else {
       try affine(x, rows: 0..<m, weights: weights, into: &out)
       return
@@ -123,24 +123,30 @@ extension Matrix {
     return out
   }
 
-  /// The most rows of `x` for which ``affine(_:rows:weights:into:)`` into a
-  /// column-major `out` runs entirely on the calling thread, so that several
-  /// threads can each compute their own blocks of rows without competing for
-  /// OpenBLAS's thread pool.
+  /// The most rows of `x` for which ``affine(_:rows:weights:into:)`` into an
+  /// `out` laid out as `output` runs entirely on the calling thread, so that
+  /// several threads can each compute their own blocks of rows without competing
+  /// for OpenBLAS's thread pool.
   ///
   /// OpenBLAS decides per call: `M·N·K` up to 4·65536 (its default
   /// `GEMM_MULTITHREAD_THRESHOLD`) runs on the caller; on kernel families with
   /// the AVX-512 small-matrix kernels (SkylakeX, Cooperlake, Sapphire Rapids,
-  /// from `openblas_get_corename`) calls up to 100³ do too, with a row-major `x`
-  /// limited to `rows · weights.rows ≤ 1200`. For `x` 5000×400 column-major and
-  /// `W` 25×401 this is 100 rows on such a CPU and 26 elsewhere.
+  /// from `openblas_get_corename`) calls up to 100³ do too, except that its "TN"
+  /// case (a row-major `x` into a column-major `out`, or a row-major `x` and
+  /// `weights` into a row-major `out`) is limited to `rows · weights.rows ≤ 1200`.
+  /// For `x` 5000×400 column-major and `W` 25×401 this is 100 rows on such a CPU
+  /// and 26 elsewhere; for a row-major `x`, a column-major `W` and a row-major
+  /// `out` (OpenBLAS's "NN" case, its fastest) also 100.
   ///
   /// - Parameters:
   ///   - x: the inputs (only their layout and column count matter).
-  ///   - weights: `W`, `r × (n + 1)`.
+  ///   - weights: `W`, `r × (n + 1)` (only its layout and row count matter).
+  ///   - output: the layout of `out`; column-major by default.
   /// - Returns: the row count, at least 1.
-  public static func affineRowsOnCallingThread(x: Matrix, weights: Matrix) -> Int {
-    BLAS.callingThreadRows(x: x, weights: weights)
+  public static func affineRowsOnCallingThread(
+    x: Matrix, weights: Matrix, output: MatrixLayout = .columnMajor
+  ) -> Int {
+    BLAS.callingThreadRows(x: x, weights: weights, output: output)
   }
 
   /// `Aᵀ·B` for two matrices with the same number of rows, as a new row-major

@@ -125,14 +125,28 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The same matrix with its storage in `layout` order (a copy only when the layout changes).
+  ///
+  /// The copy goes in 32 × 32 tiles, so that both the reads and the writes of a
+  /// tile stay within a few cache lines per row.
   public func converted(to layout: MatrixLayout) -> Matrix {
     if layout == self.layout { return self }
-    var out = [Double](repeating: 0, count: _storage.count)
-    switch layout {
-    case .rowMajor:
-      for j in 0..<columns { for i in 0..<rows { out[i * columns + j] = _storage[i + j * rows] } }
-    case .columnMajor:
-      for i in 0..<rows { for j in 0..<columns { out[i + j * rows] = _storage[i * columns + j] } }
+    // The storage is a row-major a × b array; the result's storage is its transpose.
+    let (a, b) = self.layout == .columnMajor ? (columns, rows) : (rows, columns)
+    let tile = 32
+    let out = [Double](unsafeUninitializedCapacity: _storage.count) { buffer, count in
+      _storage.withUnsafeBufferPointer { source in
+        guard let src = source.baseAddress, let dst = buffer.baseAddress else { return }
+        for i0 in stride(from: 0, to: a, by: tile) {
+          let i1 = min(i0 + tile, a)
+          for j0 in stride(from: 0, to: b, by: tile) {
+            let j1 = min(j0 + tile, b)
+            for i in i0..<i1 {
+              for j in j0..<j1 { (dst + (j * a + i)).initialize(to: src[i * b + j]) }
+            }
+          }
+        }
+      }
+      count = _storage.count
     }
     return Matrix(unchecked: rows, columns: columns, storage: out, layout: layout)
   }

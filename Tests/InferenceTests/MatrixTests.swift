@@ -147,6 +147,13 @@ import Testing
       x: Matrix(rows: 1, columns: 400, layout: .columnMajor), weights: w)
     let row = Matrix.affineRowsOnCallingThread(x: Matrix(rows: 1, columns: 400), weights: w)
     #expect([26, 100].contains(column) && [26, 48].contains(row))
+    // Into a row-major Z: column-major weights make OpenBLAS's "NN" case (no
+    // 1200-element limit); row-major weights its "TN" case.
+    let x = Matrix(rows: 1, columns: 400)
+    let nn = Matrix.affineRowsOnCallingThread(
+      x: x, weights: Matrix(rows: 25, columns: 401, layout: .columnMajor), output: .rowMajor)
+    let tn = Matrix.affineRowsOnCallingThread(x: x, weights: w, output: .rowMajor)
+    #expect([26, 100].contains(nn) && [26, 48].contains(tn) && (nn == 100) == (column == 100))
     #expect(
       Matrix.affineRowsOnCallingThread(
         x: Matrix(rows: 1, columns: 4000), weights: Matrix(rows: 1000, columns: 4001)) == 1)

@@ -19,19 +19,30 @@ extension Network {
   /// per layer covers the whole batch, on OpenBLAS's threads).
   ///
   /// A block is as large as it can be with every layer's `cblas_dgemm` still
-  /// running on the calling thread (``LinearAlgebra/Matrix/affineRowsOnCallingThread(x:weights:)``),
+  /// running on the calling thread (``LinearAlgebra/Matrix/affineRowsOnCallingThread(x:weights:output:)``),
   /// at most 128 and rounded down to a multiple of 4: for the course's 400-25-10
-  /// network and a column-major `X`, 100 examples on an AVX-512 CPU, 24 elsewhere.
+  /// network, 100 examples on an AVX-512 CPU (24 elsewhere) for either layout of `X`.
   func blockRows(for x: Matrix) -> Int? {
     var rows = 128
-    for (l, theta) in thetas.enumerated() {
-      // Layer 1 reads X in its own layout; deeper layers read column-major activations.
-      let input = l == 0 ? x : Matrix(rows: 0, columns: theta.columns - 1, layout: .columnMajor)
-      rows = min(rows, Matrix.affineRowsOnCallingThread(x: input, weights: theta))
+    let rowMajor = x.layout == .rowMajor
+    for (l, theta) in blockWeights(for: x).enumerated() {
+      // Layer 1 reads X; deeper layers read the block's activations, in the layout of X.
+      let input = l == 0 ? x : Matrix(rows: 0, columns: theta.columns - 1, layout: x.layout)
+      rows = min(
+        rows,
+        Matrix.affineRowsOnCallingThread(x: input, weights: theta, output: rowMajor ? .rowMajor : .columnMajor))
     }
     rows -= rows % 4
     guard rows >= 16, x.rows >= 2 * rows else { return nil }
     return rows
+  }
+
+  /// The weights of the blocked pass: for a row-major `X` every layer's block is
+  /// row-major and its weights column-major (OpenBLAS's "NN" case, see
+  /// ``Network/preferredInputLayout``); for a column-major `X` the blocks are
+  /// column-major and the weights row-major.
+  func blockWeights(for x: Matrix) -> [Matrix] {
+    x.layout == .rowMajor ? columnMajorThetas : thetas
   }
 
   /// ``predict(_:workspace:)`` block by block: see ``blockedRun(_:blockRows:workspace:sink:)``.
@@ -76,20 +87,25 @@ extension Network {
     let chunks = min((m + b - 1) / b, Parallelism.workers)
     while workspace.chunks.count < chunks { workspace.chunks.append(ChunkBuffers()) }
     let boxes = workspace.chunks
+    let weights = blockWeights(for: x)
     RowBlocks.run(rows: m, blockRows: b, chunks: chunks) { c, rows in
       let box = boxes[c]
-      forwardBlock(x, rows: rows, thetas: thetas, activations: &box.activations)
+      forwardBlock(x, rows: rows, thetas: weights, activations: &box.activations)
       emit(box.activations[thetas.count - 1], at: rows.lowerBound, to: sink, labels: labels)
     }
   }
 }
 
-/// Every layer for the rows `rows` of `x`, into `activations` (reused when the shapes fit).
+/// Every layer for the rows `rows` of `x`, into `activations` (in the layout of
+/// `x`; reused when the shapes and layouts fit).
 private func forwardBlock(
   _ x: Matrix, rows: Range<Int>, thetas: [Matrix], activations: inout [Matrix]
 ) {
-  if activations.count != thetas.count {
-    activations = thetas.map { Matrix(rows: rows.count, columns: $0.rows, layout: .columnMajor) }
+  let fits =
+    activations.count == thetas.count
+    && activations.allSatisfy { $0.rows == rows.count && $0.layout == x.layout }
+  if !fits {
+    activations = thetas.map { Matrix(rows: rows.count, columns: $0.rows, layout: x.layout) }
   }
   do {
     for l in thetas.indices {

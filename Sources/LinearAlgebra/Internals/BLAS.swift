@@ -240,16 +240,21 @@ extension BLAS {
   static let singleThreadedLimit = 262_144
 
   /// The most rows of `x` whose ``affine(_:rows:weights:into:layout:)`` into a
-  /// column-major `Z` runs entirely on the calling thread.
+  /// `Z` laid out as `output` runs entirely on the calling thread.
   ///
   /// With `r` units and `n` inputs the call costs `M·N·K = rows·r·n`. Beyond
   /// the general limit, the small-matrix kernels take the call when it is at
-  /// most 100³, except that a row-major `X` (OpenBLAS's "TN" case) also needs
-  /// `rows·r ≤ 1200`. (Checked with OpenBLAS 0.3.21 on a Cooperlake kernel by
-  /// watching the pool threads' CPU time: no pool thread runs below these sizes,
-  /// and one does just above them.)
-  static func callingThreadRows(x: Matrix, weights: Matrix) -> Int {
-    callingThreadRows(perRow: weights.rows * x.columns, rowLimitedColumns: x.layout == .rowMajor ? weights.rows : nil)
+  /// most 100³, except in OpenBLAS's "TN" case, which also needs `rows·r ≤ 1200`:
+  /// a row-major `X` into a column-major `Z`, or a row-major `X` and row-major
+  /// `W` into a row-major `Z`. (A row-major `X` and column-major `W` into a
+  /// row-major `Z` is the "NN" case, without that limit.) Checked with OpenBLAS
+  /// 0.3.21 on a Cooperlake kernel by watching the pool threads' CPU time: no
+  /// pool thread runs below these sizes, and one does just above them.
+  static func callingThreadRows(x: Matrix, weights: Matrix, output: MatrixLayout) -> Int {
+    let transposedNoTrans =
+      x.layout == .rowMajor && (output == .columnMajor || weights.layout == .rowMajor)
+    return callingThreadRows(
+      perRow: weights.rows * x.columns, rowLimitedColumns: transposedNoTrans ? weights.rows : nil)
   }
 
   /// The most rows of a block product costing `perRow` multiply-adds per row
