@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ModelFormat
 import SafeFile
 
@@ -72,7 +72,7 @@ public enum CSVExchange {
     guard
       s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ")
     else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    return "\"" + s.replacing("\"", with: "\"\"") + "\""
   }
 
   /// Calls `body` with each record of CSV text (RFC 4180 quoting, `\n` or `\r\n`): its
@@ -313,7 +313,7 @@ public enum CSVExchange {
         var fieldEnd = fieldStart
         while fieldEnd < lineEnd, bytes[fieldEnd] != UInt8(ascii: ",") { fieldEnd += 1 }
         n += 1
-        let t = String(decoding: bytes[fieldStart..<fieldEnd], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let t = trimmedBlanks(String(decoding: bytes[fieldStart..<fieldEnd], as: UTF8.self))
         guard let v = NumberText.parse(Substring(t), dtype: dtype) else {
           throw fail("row \(rows + 1), column \(n): '\(t.prefix(40))' is not a number")
         }
@@ -333,4 +333,13 @@ public enum CSVExchange {
     }
     return (values, rows, columns)
   }
+}
+
+/// `text` without leading and trailing blanks: spaces, tabs and the other
+/// horizontal white space (Unicode `Zs`), as Foundation's `.whitespaces` trims.
+func trimmedBlanks(_ text: String) -> String {
+  let blank: (Character) -> Bool = { $0.isWhitespace && !$0.isNewline }
+  guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) })
+  else { return "" }
+  return String(text[first...last])
 }

@@ -34,11 +34,11 @@ public struct ExchangeReport: Encodable, Sendable {
       "",
     ]
     let width = max(8, (tensors.map(\.name.count).max() ?? 0) + 2)
-    lines.append("  " + "name".padding(toLength: width, withPad: " ", startingAt: 0) + "shape        dtype")
+    lines.append("  " + padded("name", to: width) + "shape        dtype")
     for t in tensors {
       lines.append(
-        "  " + t.name.padding(toLength: width, withPad: " ", startingAt: 0)
-          + t.shape.map(String.init).joined(separator: "×").padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+        "  " + padded(t.name, to: width)
+          + padded(t.shape.map(String.init).joined(separator: "×"), to: 12) + " "
           + t.dtype)
     }
     if !metadata.isEmpty {
@@ -47,7 +47,7 @@ public struct ExchangeReport: Encodable, Sendable {
       let w = (metadata.map(\.key.count).max() ?? 0) + 2
       for e in metadata {
         let v = e.value.count > 120 ? String(e.value.prefix(117)) + "…" : e.value
-        lines.append("    " + e.key.padding(toLength: w, withPad: " ", startingAt: 0) + v)
+        lines.append("    " + padded(e.key, to: w) + v)
       }
     }
     return lines.joined(separator: "\n")
@@ -76,4 +76,10 @@ extension Exchange {
     default: throw .unknownFormat(path: path)
     }
   }
+}
+
+/// `text` cut or padded with spaces to `width` characters, as Foundation's
+/// `padding(toLength:withPad:startingAt:)` with a space.
+func padded(_ text: String, to width: Int) -> String {
+  text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
 }

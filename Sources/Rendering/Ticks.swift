@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Axis ticks at "nice" numbers (1, 2 or 5 times a power of ten), by
 /// Heckbert's loose labelling ("Nice numbers for graph labels", Graphics Gems, 1990).

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Prints numbers as numpy prints an array (`print(grad[:5])` in the seed), so
 /// that Theta's output can be compared with the seed's text digit for digit.
@@ -26,7 +30,7 @@ public enum NumpyFormat {
       // Mantissa and exponent, mantissa trimmed of trailing zeros.
       let parts: [(String, String)] = values.map { v in
         guard v.isFinite else { return (special(v), "") }
-        let s = String(format: "%.8e", v)
+        let s = printed(v, "%.8e")
         let pieces = s.split(separator: "e", maxSplits: 1)
         return (trimZeros(String(pieces[0])), String(pieces[1]))
       }
@@ -45,7 +49,7 @@ public enum NumpyFormat {
           + "e" + sign + String(repeating: "0", count: max(0, expDigits - digits.count)) + digits
       }
     }
-    let texts = values.map { v in v.isFinite ? trimZeros(String(format: "%.8f", v)) : special(v) }
+    let texts = values.map { v in v.isFinite ? trimZeros(printed(v, "%.8f")) : special(v) }
     let intWidth = texts.map { $0.split(separator: ".", omittingEmptySubsequences: false)[0].count }.max() ?? 0
     let fracWidth = texts.map { fraction($0).count }.max() ?? 0
     return texts.map { t in
@@ -72,5 +76,16 @@ public enum NumpyFormat {
 
   private static func special(_ v: Double) -> String {
     v.isNaN ? "nan" : (v < 0 ? "-inf" : "inf")
+  }
+
+  /// `v` as C's `printf` prints it with `format` (one `double` conversion, such as
+  /// `%.8e`); the corresponding C function is `snprintf`, as numpy's own float printing
+  /// falls back to. At most 400 characters (`%.8f` of the largest double is 320).
+  private static func printed(_ v: Double, _ format: String) -> String {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
+      guard let base = buffer.baseAddress else { return "" }
+      _ = withVaList([v]) { vsnprintf(base, buffer.count, format, $0) }
+      return String(cString: base)
+    }
   }
 }

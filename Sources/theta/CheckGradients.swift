@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Training
 
 extension Theta {
@@ -73,7 +73,7 @@ extension Theta {
         "  J          \(r.cost)",
         "  analytic   \(analytic)",
         "  numerical  \(numerical)",
-        "  relative difference \(String(format: "%.3g", r.relativeDifference)) "
+        "  relative difference \(formatted("%.3g", r.relativeDifference)) "
           + (r.passed ? "< 1e-9: OK" : "≥ 1e-9: FAILED"),
       ].joined(separator: "\n")
     }

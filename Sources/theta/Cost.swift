@@ -1,6 +1,6 @@
 import ArgumentParser
 import Datasets
-import Foundation
+import FoundationEssentials
 import ModelFormat
 import SafeFile
 import Training
@@ -68,12 +68,11 @@ extension Theta {
         print(j)
         if verbose {
           let accuracy = cost.accuracy(parameters)
-          FileHandle.standardError.write(
-            Data(
-              String(
-                format: "λ = %g, %d examples, training accuracy %.2f%% (%d/%d)\n", lambda, labels.count,
-                accuracy * 100, Int((accuracy * Double(labels.count)).rounded()), labels.count
-              ).utf8))
+          writeStandardError(
+            formatted(
+              "λ = %g, %ld examples, training accuracy %.2f%% (%ld/%ld)\n", lambda, labels.count,
+              accuracy * 100, Int((accuracy * Double(labels.count)).rounded()), labels.count
+            ))
         }
         if let n = benchmark {
           var gradient: [Double] = []
@@ -86,12 +85,11 @@ extension Theta {
           }
           samples.sort()
           let median = n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2
-          FileHandle.standardError.write(
-            Data(
-              String(
-                format: "benchmark: cost+gradient median %.3f ms over %d runs (%d rows)\n", median * 1000, n,
-                labels.count
-              ).utf8))
+          writeStandardError(
+            formatted(
+              "benchmark: cost+gradient median %.3f ms over %ld runs (%ld rows)\n", median * 1000, n,
+              labels.count
+            ))
         }
       }
     }

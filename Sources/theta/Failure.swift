@@ -2,7 +2,7 @@ import ArgumentParser
 import Conversion
 import Datasets
 import Exchange
-import Foundation
+import FoundationEssentials
 import Inference
 import MatFile
 import ModelFormat
@@ -21,7 +21,7 @@ enum Exit {
 
 /// Prints `theta: <message>` to stderr.
 func warn(_ message: String) {
-  FileHandle.standardError.write(Data(("theta: " + message + "\n").utf8))
+  writeStandardError(("theta: " + message + "\n"))
 }
 
 /// Runs `body`; a library error becomes one line on stderr and the matching exit code.
@@ -60,7 +60,7 @@ private func exitCode(for error: any Error) -> Int32 {
 /// Parses `400,25,10` into sizes.
 func parseList(_ text: String, option: String) throws -> [Int] {
   let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-  let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+  let values = parts.compactMap { Int(trimmedBlanks($0)) }
   guard values.count == parts.count, !values.isEmpty else {
     throw ValidationError("\(option) \(text): expected whole numbers separated by commas, e.g. 400,25,10.")
   }

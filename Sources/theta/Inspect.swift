@@ -1,6 +1,6 @@
 import ArgumentParser
 import Exchange
-import Foundation
+import FoundationEssentials
 import MatFile
 import ModelFormat
 import SafeFile
@@ -93,7 +93,7 @@ struct ModelReport: Encodable {
       let v = w.values
       return Matrix(
         name: w.name, shape: [w.rows, w.columns], dtype: t.dtype.description, offset: t.offset,
-        crc32c: String(format: "%08x", t.crc32c), min: v.min() ?? 0, max: v.max() ?? 0,
+        crc32c: formatted("%08x", t.crc32c), min: v.min() ?? 0, max: v.max() ?? 0,
         mean: v.reduce(0, +) / Double(max(v.count, 1)),
         l2norm: v.reduce(0) { $0 + $1 * $1 }.squareRoot())
     }
@@ -116,10 +116,10 @@ struct ModelReport: Encodable {
       lines.append(
         "  "
           + [
-            m.name.padding(toLength: 8, withPad: " ", startingAt: 0),
-            "\(m.shape[0])×\(m.shape[1])".padding(toLength: 12, withPad: " ", startingAt: 0),
-            String(format: "%-12.6g", m.min), String(format: "%-12.6g", m.max),
-            String(format: "%-12.6g", m.mean), String(format: "%.6g", m.l2norm),
+            padded(m.name, to: 8),
+            padded("\(m.shape[0])×\(m.shape[1])", to: 12),
+            formatted("%-12.6g", m.min), formatted("%-12.6g", m.max),
+            formatted("%-12.6g", m.mean), formatted("%.6g", m.l2norm),
           ].joined(separator: " "))
     }
     if !extraTensors.isEmpty { lines.append("  other tensors: " + extraTensors.joined(separator: ", ")) }
@@ -128,8 +128,8 @@ struct ModelReport: Encodable {
     let width = (metadata.map(\.key.count).max() ?? 0) + 2
     for e in metadata {
       lines.append(
-        "    " + e.key.padding(toLength: width, withPad: " ", startingAt: 0)
-          + "\(e.type.padding(toLength: 9, withPad: " ", startingAt: 0)) \(e.value)")
+        "    " + padded(e.key, to: width)
+          + "\(padded(e.type, to: 9)) \(e.value)")
     }
     return lines.joined(separator: "\n")
   }
@@ -174,9 +174,9 @@ struct MatReport: Encodable {
     for v in variables {
       let dims = v.dimensions.map(String.init).joined(separator: "×")
       var line =
-        "  " + v.name.padding(toLength: 20, withPad: " ", startingAt: 0) + " "
-        + (v.complex ? "complex " + v.class : v.class).padding(toLength: 16, withPad: " ", startingAt: 0) + " "
-        + dims.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+        "  " + padded(v.name, to: 20) + " "
+        + padded((v.complex ? "complex " + v.class : v.class), to: 16) + " "
+        + padded(dims, to: 12) + " "
         + (v.compressed ? "compressed" : "uncompressed")
       if let p = v.problem {
         line += "  UNREADABLE: \(p)"

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Datasets
-import Foundation
+import FoundationEssentials
 import Inference
 import LinearAlgebra
 import ModelFormat
@@ -90,22 +90,20 @@ extension Theta {
         if let output {
           try SafeFile.write(Array(text.utf8), to: output, overwrite: force)
         } else {
-          FileHandle.standardOutput.write(Data(text.utf8))
+          writeStandardOutput(text)
         }
         if let truth = data.labels {
           let correct = zip(labels, truth).filter { $0 == $1 }.count
           let percent = labels.isEmpty ? 0 : 100 * Double(correct) / Double(labels.count)
-          FileHandle.standardError.write(
-            Data(String(format: "accuracy: %.2f%% (%d/%d)\n", percent, correct, labels.count).utf8))
+          writeStandardError(formatted("accuracy: %.2f%% (%ld/%ld)\n", percent, correct, labels.count))
         }
         if let n = benchmark {
           let b = try network.benchmarkPredict(data.features, repeats: n)
-          FileHandle.standardError.write(
-            Data(
-              String(
-                format: "benchmark: predict median %.3f ms over %d runs (%d rows)\n",
-                b.medianSeconds * 1000, n, data.features.rows
-              ).utf8))
+          writeStandardError(
+            formatted(
+              "benchmark: predict median %.3f ms over %ld runs (%ld rows)\n",
+              b.medianSeconds * 1000, n, data.features.rows
+            ))
         }
       }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Datasets
-import Foundation
+import FoundationEssentials
 import LinearAlgebra
 import ModelFormat
 import PNGImage
@@ -351,8 +351,7 @@ extension Theta.Render {
         if !judged.isEmpty {
           let right = judged.filter { $0 }.count
           let wrong = judged.count - right
-          FileHandle.standardError.write(
-            Data("predictions: \(right)/\(judged.count) right, \(wrong) wrong (marked red)\n".utf8))
+          writeStandardError("predictions: \(right)/\(judged.count) right, \(wrong) wrong (marked red)\n")
         }
       }
     }
@@ -433,7 +432,7 @@ private func printListing(indices: [Int], labels: [Int]?, seed: Int, count: Int,
     }
     out += line + "\n"
   }
-  FileHandle.standardOutput.write(Data(out.utf8))
+  writeStandardOutput(out)
 }
 
 private func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {

@@ -3,11 +3,18 @@ import Checksums
 import Conversion
 import Datasets
 import Dispatch
-import Foundation
+import FoundationEssentials
+import HDF5File
 import LinearAlgebra
 import ModelFormat
 import SafeFile
 import Training
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 extension Theta {
   struct Train: ParsableCommand {
@@ -182,14 +189,14 @@ extension Theta {
         let correct = Int((outcome.result.accuracy * Double(outcome.examples)).rounded())
         let lines = [
           "trained \(sizes) on \(dataName) with \(optimizer): \(r.iterations) iterations, \(r.evaluations) evaluations, "
-            + String(format: "%.3f s", outcome.seconds),
+            + formatted("%.3f s", outcome.seconds),
           "  J = \(r.cost), training accuracy "
-            + String(format: "%.2f%% (%d/%d)", outcome.result.accuracy * 100, correct, outcome.examples),
+            + formatted("%.2f%% (%ld/%ld)", outcome.result.accuracy * 100, correct, outcome.examples),
           r.stopReason == .interrupted
             ? "  interrupted: wrote the best model so far to \(output)"
             : "  \(r.stopReason.message); wrote \(output)",
         ]
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        writeStandardError((lines.joined(separator: "\n") + "\n"))
       } else if r.stopReason == .interrupted {
         warn("interrupted: wrote the best model so far to \(output)")
       }
@@ -260,20 +267,20 @@ final class Progress {
 
   func update(_ r: IterationReport) {
     let text =
-      "iteration \(r.iteration)/\(total)  cost \(String(format: "%.6f", r.cost))  evaluations \(r.evaluations)  "
-      + String(format: "elapsed %.1f s", seconds(ContinuousClock.now - start))
+      "iteration \(r.iteration)/\(total)  cost \(formatted("%.6f", r.cost))  evaluations \(r.evaluations)  "
+      + formatted("elapsed %.1f s", seconds(ContinuousClock.now - start))
     switch mode {
     case .silent: return
     case .terminal:
-      FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+      writeStandardError(("\r\u{1B}[K" + text))
       shown = true
     case .lines:
-      FileHandle.standardError.write(Data((text + "\n").utf8))
+      writeStandardError((text + "\n"))
     }
   }
 
   func finish() {
-    if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    if shown { writeStandardError("\n") }
   }
 }
 
@@ -284,7 +291,7 @@ final class Progress {
 /// handler runs on a dispatch queue while the main thread trains.
 enum Interrupt {
   private final class State: @unchecked Sendable {
-    let lock = NSLock()
+    let lock = RecursiveLock()
     var count = 0
     var source: (any DispatchSourceSignal)?
   }
@@ -307,12 +314,10 @@ enum Interrupt {
       state.lock.unlock()
       let newline = isatty(STDERR_FILENO) != 0 ? "\n" : ""  // end a progress line
       if count > 1 {
-        FileHandle.standardError.write(
-          Data((newline + "theta: interrupted twice: stopping now, no model written\n").utf8))
+        writeStandardError((newline + "theta: interrupted twice: stopping now, no model written\n"))
         exit(130)
       }
-      FileHandle.standardError.write(
-        Data((newline + "theta: interrupted: stopping after this iteration (Ctrl-C again to quit)\n").utf8))
+      writeStandardError((newline + "theta: interrupted: stopping after this iteration (Ctrl-C again to quit)\n"))
     }
     source.resume()
     state.lock.lock()

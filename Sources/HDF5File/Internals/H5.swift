@@ -1,5 +1,10 @@
 internal import CHDF5
-import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// One HDF5 identifier and its closing function; closes it in `deinit`.
 final class H5Handle {
@@ -17,7 +22,7 @@ final class H5Handle {
 /// Every libhdf5 call of the module, under one process-wide lock, with the
 /// automatic error printing switched off and the error stack turned into ``HDF5Error``.
 enum H5 {
-  private static let lock = NSRecursiveLock()
+  private static let lock = RecursiveLock()
   /// Set in a child process forked inside ``heldForFork(_:)`` (see ``HDF5Library``): the
   /// child has one thread, and the lock belongs to a thread of the parent, so it is
   /// neither taken nor released there. Never set in the process that forked.

@@ -1,5 +1,5 @@
 internal import CMatio
-import Foundation
+import FoundationEssentials
 import Glibc
 import HDF5File
 
@@ -12,7 +12,7 @@ import HDF5File
 enum Matio {
   /// Serialises every matio call. Recursive, so a handle released inside a locked
   /// region can still close its file.
-  private static let lock = NSRecursiveLock()
+  private static let lock = RecursiveLock()
   /// Log messages since the last ``locked(_:)`` began; only touched under ``lock``.
   nonisolated(unsafe) private static var messages: [(level: Int32, text: String)] = []
 

@@ -1,13 +1,19 @@
 internal import CMatio
-import Foundation
+import FoundationEssentials
 import HDF5File
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The matio calls that write a MAT file, under ``Matio/locked(_:)``.
 enum MatioWrite {
   static func encode(
     _ matrices: [MatWriter.Matrix], version: MatVersion, compressed: Bool, name: String
   ) throws(MatFileError) -> [UInt8] {
-    let tmp = NSTemporaryDirectory() + "/theta-mat-\(getpid())-\(UUID().uuidString).mat"
+    let tmp = FileManager.default.temporaryDirectory.path + "/theta-mat-\(getpid())-\(UUID().uuidString).mat"
     defer { unlink(tmp) }
     try Matio.locked { () throws(MatFileError) in
       let ft: mat_ft
@@ -55,7 +61,7 @@ enum MatioWrite {
     do {
       return try HDF5File.clearingModificationTimes([UInt8](data), path: tmp)
     } catch {
-      throw .matio(file: name, call: "H5Ovisit2", message: error.description)
+      throw .matio(file: name, call: "H5Ovisit2", message: "\(error)")
     }
   }
 }
