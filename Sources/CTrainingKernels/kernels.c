@@ -1,5 +1,6 @@
 #include "CTrainingKernels.h"
 #include <math.h>
+#include <string.h>
 
 /* Every operation as written, rounded on its own, so that every clone gives the same
    bits: no fused multiply-adds, and sums in the order written (four interleaved partial
@@ -12,8 +13,10 @@ void theta_axpy(const double *restrict x, double alpha, const double *restrict y
   for (long i = 0; i < count; i++) out[i] = x[i] + alpha * y[i];
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-double theta_dot(const double *restrict a, const double *restrict b, long count) {
+/* Σ a[i]·b[i], four interleaved partial sums s_l (over i ≡ l mod 4, in order), returned
+   as ((s0 + s1) + (s2 + s3)) + the sum of the last count mod 4 products. Inlined into
+   every clone of its callers. */
+static inline double dot4(const double *restrict a, const double *restrict b, long count) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   long i = 0;
   for (; i + 4 <= count; i += 4) {
@@ -25,6 +28,11 @@ double theta_dot(const double *restrict a, const double *restrict b, long count)
   double tail = 0;
   for (; i < count; i++) tail += a[i] * b[i];
   return ((s0 + s1) + (s2 + s3)) + tail;
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+double theta_dot(const double *restrict a, const double *restrict b, long count) {
+  return dot4(a, b, count);
 }
 
 /* Σ p[i], four interleaved partial sums, as theta_dot. */
@@ -52,26 +60,8 @@ double theta_store_columns_and_dot(const double *restrict d, long rows, long col
                                    const double *restrict other, long ld) {
   double s = 0;
   for (long j = 0; j < columns; j++) {
-    const double *c = d + j * rows, *o = other + j * ld;
-    double *t = out + j * ld;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    long i = 0;
-    for (; i + 4 <= rows; i += 4) {
-      t[i] = c[i];
-      t[i + 1] = c[i + 1];
-      t[i + 2] = c[i + 2];
-      t[i + 3] = c[i + 3];
-      s0 += c[i] * o[i];
-      s1 += c[i + 1] * o[i + 1];
-      s2 += c[i + 2] * o[i + 2];
-      s3 += c[i + 3] * o[i + 3];
-    }
-    double tail = 0;
-    for (; i < rows; i++) {
-      t[i] = c[i];
-      tail += c[i] * o[i];
-    }
-    s += ((s0 + s1) + (s2 + s3)) + tail;
+    memcpy(out + j * ld, d + j * rows, (size_t)rows * sizeof *d);
+    s += dot4(d + j * rows, other + j * ld, rows);
   }
   return s;
 }

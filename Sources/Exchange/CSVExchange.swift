@@ -1,4 +1,3 @@
-import FoundationEssentials
 import ModelFormat
 import SafeFile
 
@@ -337,9 +336,10 @@ public enum CSVExchange {
 
 /// `text` without leading and trailing blanks: spaces, tabs and the other
 /// horizontal white space (Unicode `Zs`), as Foundation's `.whitespaces` trims.
-func trimmedBlanks(_ text: String) -> String {
+/// Also the CLI's, for its option lists.
+package func trimmedBlanks<S: StringProtocol>(_ text: S) -> S.SubSequence {
   let blank: (Character) -> Bool = { $0.isWhitespace && !$0.isNewline }
   guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) })
-  else { return "" }
-  return String(text[first...last])
+  else { return text[text.endIndex...] }
+  return text[first...last]
 }

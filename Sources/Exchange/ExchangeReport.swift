@@ -79,7 +79,7 @@ extension Exchange {
 }
 
 /// `text` cut or padded with spaces to `width` characters, as Foundation's
-/// `padding(toLength:withPad:startingAt:)` with a space.
-func padded(_ text: String, to width: Int) -> String {
+/// `padding(toLength:withPad:startingAt:)` with a space. Also the CLI's, for its tables.
+package func padded(_ text: String, to width: Int) -> String {
   text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
 }

@@ -213,20 +213,20 @@ public enum HDF5Exchange {
         }
       }
       let meta = try f.attributes(of: "/").map { ExchangeReport.Entry(key: $0.name, value: text($0.value)) }
-      w.int(tensors.count)
-      for t in tensors {
-        w.strings([t.name, t.dtype])
+      w.list(tensors) { w, t in
+        w.string(t.name)
+        w.string(t.dtype)
         w.ints(t.shape)
       }
       w.strings(meta.flatMap { [$0.key, $0.value] })
     } decode: { r in
-      guard let count = r.int(), count >= 0, count <= 10_000 else { return nil }
-      var tensors: [ExchangeReport.Tensor] = []
-      for _ in 0..<count {
-        guard let names = r.strings(), names.count == 2, let shape = r.ints() else { return nil }
-        tensors.append(.init(name: names[0], shape: shape, dtype: names[1]))
-      }
-      guard let pairs = r.strings(), pairs.count % 2 == 0 else { return nil }
+      guard
+        let tensors = r.list({ r -> ExchangeReport.Tensor? in
+          guard let name = r.string(), let dtype = r.string(), let shape = r.ints() else { return nil }
+          return .init(name: name, shape: shape, dtype: dtype)
+        }),
+        let pairs = r.strings(), pairs.count % 2 == 0
+      else { return nil }
       let meta = stride(from: 0, to: pairs.count, by: 2).map {
         ExchangeReport.Entry(key: pairs[$0], value: pairs[$0 + 1])
       }
@@ -241,12 +241,12 @@ public enum HDF5Exchange {
   /// `body`, a crash, a hang, or an answer that does not decode becomes
   /// ``ExchangeError/malformed(file:format:reason:)``.
   private static func isolated<T>(
-    path: String, _ body: @escaping (inout WireWriter) throws -> Void, decode: (inout WireReader) -> T?
+    path: String, _ body: (inout WireWriter) throws -> Void, decode: (inout WireReader) -> T?
   ) throws(ExchangeError) -> T {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: path, format: .hdf5, reason: reason) }
-    let answer: [UInt8]
+    var r: WireReader
     do {
-      answer = try IsolatedProcess.run(file: path) { () -> [UInt8] in
+      r = try IsolatedProcess.run(file: path) { () -> [UInt8] in
         var w = WireWriter()
         w.int(1)
         do {
@@ -270,7 +270,6 @@ public enum HDF5Exchange {
         throw .mat(error)
       }
     }
-    var r = WireReader(answer)
     switch r.int() {
     case 0?:
       if let reason = r.string(), r.atEnd { throw fail(reason) }
@@ -300,15 +299,14 @@ extension HDF5Exchange.Contents {
   /// Writes the contents for the parent process: each weight matrix (name, shape,
   /// values bit for bit), the float32 flag, and each attribute (name, kind, value).
   func write(to w: inout WireWriter) {
-    w.int(weights.count)
-    for m in weights {
+    w.list(weights) { w, m in
       w.string(m.name)
       w.ints([m.rows, m.columns])
       w.doubles(m.values)
     }
     w.bool(float32)
-    w.int(attributes.count)
-    for (name, value) in attributes {
+    w.list(attributes) { w, attribute in
+      let (name, value) = attribute
       w.string(name)
       switch value {
       case .int(let v):
@@ -341,50 +339,40 @@ extension HDF5Exchange.Contents {
 
   /// Reads what ``write(to:)`` wrote; `nil` when it does not decode or does not fit.
   init?(reading r: inout WireReader) {
-    guard let count = r.int(), count >= 0 else { return nil }
-    var weights: [WeightMatrix] = []
-    for _ in 0..<min(count, 1 << 16) {
-      guard let name = r.string(), let shape = r.ints(), shape.count == 2, shape[0] >= 1, shape[1] >= 1,
-        let values = r.doubles(), shape[0].multipliedReportingOverflow(by: shape[1]) == (values.count, false)
-      else { return nil }
-      weights.append(WeightMatrix(name: name, rows: shape[0], columns: shape[1], values: values))
-    }
-    guard weights.count == count, let float32 = r.bool(), let attributeCount = r.int(), attributeCount >= 0
+    guard
+      let weights = r.list({ r -> WeightMatrix? in
+        guard let name = r.string(), let shape = r.ints(), shape.count == 2, shape[0] >= 1, shape[1] >= 1,
+          let values = r.doubles(), shape[0].multipliedReportingOverflow(by: shape[1]) == (values.count, false)
+        else { return nil }
+        return WeightMatrix(name: name, rows: shape[0], columns: shape[1], values: values)
+      }),
+      let float32 = r.bool(),
+      let attributes = r.list({ r -> (name: String, value: HDF5Attribute)? in
+        guard let name = r.string(), let value = Self.attributeValue(&r) else { return nil }
+        return (name, value)
+      })
     else { return nil }
-    var attributes: [(name: String, value: HDF5Attribute)] = []
-    for _ in 0..<min(attributeCount, 1 << 16) {
-      guard let name = r.string(), let kind = r.int() else { return nil }
-      let value: HDF5Attribute
-      switch kind {
-      case 0:
-        guard let v = r.int() else { return nil }
-        value = .int(Int64(v))
-      case 1:
-        guard let v = r.ints() else { return nil }
-        value = .ints(v.map { Int64($0) })
-      case 2:
-        guard let v = r.doubles(), v.count == 1 else { return nil }
-        value = .double(v[0])
-      case 3:
-        guard let v = r.doubles() else { return nil }
-        value = .doubles(v)
-      case 4:
-        guard let v = r.string() else { return nil }
-        value = .string(v)
-      case 5:
-        guard let v = r.strings() else { return nil }
-        value = .strings(v)
-      case 6:
-        guard let v = r.int(), let b = Int8(exactly: v) else { return nil }
-        value = .int8(b)
-      case 7:
-        guard let v = r.ints(), v.allSatisfy({ (0...255).contains($0) }) else { return nil }
-        value = .bytes(v.map { UInt8($0) })
-      default: return nil
-      }
-      attributes.append((name, value))
-    }
-    guard attributes.count == attributeCount else { return nil }
     self.init(weights: weights, float32: float32, attributes: attributes)
+  }
+
+  /// An attribute's value as ``write(to:)`` wrote it: its kind, then the value.
+  private static func attributeValue(_ r: inout WireReader) -> HDF5Attribute? {
+    switch r.int() {
+    case 0?: return r.int().map { .int(Int64($0)) }
+    case 1?: return r.ints().map { .ints($0.map { Int64($0) }) }
+    case 2?:
+      guard let v = r.doubles(), v.count == 1 else { return nil }
+      return .double(v[0])
+    case 3?: return r.doubles().map { .doubles($0) }
+    case 4?: return r.string().map { .string($0) }
+    case 5?: return r.strings().map { .strings($0) }
+    case 6?:
+      guard let v = r.int(), let b = Int8(exactly: v) else { return nil }
+      return .int8(b)
+    case 7?:
+      guard let v = r.ints(), v.allSatisfy({ (0...255).contains($0) }) else { return nil }
+      return .bytes(v.map { UInt8($0) })
+    default: return nil
+    }
   }
 }

@@ -6,8 +6,8 @@
 /// a pipe; the parent never runs the work itself. The HDF5 model import uses it, since
 /// libhdf5 trusts the addresses and sizes in a file.
 public enum IsolatedProcess {
-  /// Runs `work` in a child process and returns the bytes it returned. A child that
-  /// timed out is tried once more (see `Matio.fork()`).
+  /// Runs `work` in a child process and returns a reader of the bytes it returned. A
+  /// child that timed out is tried once more (see `Matio.fork()`).
   ///
   /// - Parameters:
   ///   - file: the file name used in errors.
@@ -16,8 +16,8 @@ public enum IsolatedProcess {
   ///   ``MatFileError/readerTimedOut(file:seconds:)``,
   ///   ``MatFileError/readerFailed(file:problem:)``, or
   ///   ``MatFileError/cannotRead(file:reason:)`` when no child can be started.
-  public static func run(file: String, _ work: () -> [UInt8]) throws(MatFileError) -> [UInt8] {
+  public static func run(file: String, _ work: () -> [UInt8]) throws(MatFileError) -> WireReader {
     let bytes = try ReaderProcess.runRetryingTimeout(file: file, limits: .standard, work)
-    return Array(bytes[ReaderProcess.answerStart...])
+    return WireReader(bytes, from: ReaderProcess.answerStart)
   }
 }

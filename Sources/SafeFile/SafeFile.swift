@@ -56,6 +56,17 @@ public enum SafeFile {
     try Descriptor.readAll(0, path: "<stdin>", capacity: 0, limit: limit)
   }
 
+  /// Writes `text` to standard output at once (unbuffered), retrying on `EINTR`; stops
+  /// quietly on another error (a closed pipe: the reader has gone).
+  public static func writeStandardOutput(_ text: String) {
+    _ = Descriptor.writeAll(STDOUT_FILENO, Array(text.utf8), path: "<stdout>")
+  }
+
+  /// Writes `text` to standard error, as ``writeStandardOutput(_:)``.
+  public static func writeStandardError(_ text: String) {
+    _ = Descriptor.writeAll(STDERR_FILENO, Array(text.utf8), path: "<stderr>")
+  }
+
   /// Whether something exists at `path`.
   public static func exists(_ path: String) -> Bool {
     var st = stat()

@@ -69,7 +69,7 @@ public final class CostFunction: LineSearchable {
   private let blocking: (rows: Int, chunks: Int)
   private let lineBlocking: (rows: Int, chunks: Int)
   /// The chunks of the last pass, whose workspaces hold its sums.
-  private var lastChunks = 1
+  private var lastChunks: Int { (lastWasLine ? lineBlocking : blocking).chunks }
   private let workspaces: [BlockWorkspace]
 
   /// The parameters of the last pass, and, after a line pass, its step: `Z₁`
@@ -274,7 +274,7 @@ public final class CostFunction: LineSearchable {
   public func valueAndSlope(alpha: Double) -> (value: Double, slope: Double) {
     var point = [Double]()
     Kernels.axpy(lineBase, alpha, lineDirection, into: &point)
-    pass(.line(alpha: alpha), at: point)
+    linePass(alpha: alpha, at: point)
     let j = crossEntropy() + regularisation(point)
     writeGradient(point, from: 1)
     // ∇J·P: layers 2…L from their gradient blocks; layer 1 as
@@ -314,8 +314,8 @@ public final class CostFunction: LineSearchable {
       var g = gradientBuffer
       gradientBuffer = []  // g is now the only reference: written in place
       Kernels.gradientBlock(
-        &g, base: base, rows: r, columns: c, bias: bias, product: product.storage, parameters: point,
-        lambda: lambda, examples: Double(examples))
+        &g, base: base, rows: r, columns: c, bias: bias, product: product.storage, rowStride: c - 1,
+        columnStride: 1, parameters: point, lambda: lambda, examples: Double(examples))
       gradientBuffer = g
       hasPendingGradient = false
     }
@@ -363,41 +363,37 @@ public final class CostFunction: LineSearchable {
 
   /// One ``BlockPass`` of `kind` at `point`, and the bookkeeping of what it leaves.
   private func pass(_ kind: PassKind, at point: [Double]) {
-    let m = examples
-    let s1 = layout.shape(ofMatrix: 0).rows
     let blockPass = BlockPass(
       layout: layout, features: features, targets: targets, thetas: matrices(point),
       inner: innerWeights(point))
     let (rows, chunks) = kind.readsFeatures ? blocking : lineBlocking
-    lastChunks = chunks
-    func run(_ buffers: PassBuffers) {
-      blockPass.run(kind, blockRows: rows, chunks: chunks, workspaces: workspaces, buffers: buffers)
-    }
+    blockPass.run(kind, blockRows: rows, chunks: chunks, workspaces: workspaces)
     switch kind {
     case .cost, .accuracy, .gradient:
-      run(PassBuffers(m: m))
       lastLineStep = nil
       incrementalLines = 0
       lastWasLine = false
-    case .line(let alpha):
-      if pendingDelta.rows != m || pendingDelta.columns != s1 || pendingDelta.layout != .columnMajor {
-        pendingDelta = Matrix(rows: m, columns: s1, layout: .columnMajor)
-      }
-      pendingDelta.withUnsafeMutableStorage { delta in
-        lineZBase.storage.withUnsafeBufferPointer { base in
-          lineZDirection.storage.withUnsafeBufferPointer { direction in
-            run(
-              PassBuffers(
-                m: m, lineBase: base.baseAddress, lineDirection: direction.baseAddress, deltaOut: delta.baseAddress))
-          }
-        }
-      }
-      lastLineStep = alpha
+    case .line(let line):
+      lastLineStep = line.alpha
       incrementalLines = lineIncrementalLines
       lastWasLine = true
     }
     hasPendingGradient = lastWasLine
     lastPoint = point
+  }
+
+  /// A line pass at `Θ + α·P` (``PassKind/line(_:)``) on the current line's `Z₁`
+  /// buffers, keeping its `δ₁` in `pendingDelta`.
+  private func linePass(alpha: Double, at point: [Double]) {
+    ensureShape(&pendingDelta, rows: examples, columns: layout.shape(ofMatrix: 0).rows)
+    pendingDelta.withUnsafeMutableStorage { delta in
+      lineZBase.storage.withUnsafeBufferPointer { base in
+        lineZDirection.storage.withUnsafeBufferPointer { direction in
+          guard let out = delta.baseAddress, let b = base.baseAddress, let d = direction.baseAddress else { return }
+          pass(.line(LineInputs(alpha: alpha, base: b, direction: d, deltaOut: out)), at: point)
+        }
+      }
+    }
   }
 
   /// `(1/m) Σ [−y log a − (1 − y) log(1 − a)]` of the last pass: the chunks' sums in chunk order.
@@ -438,7 +434,6 @@ public final class CostFunction: LineSearchable {
     }
     let mm = Double(examples)
     let parts = workspaces.prefix(lastChunks).map(\.partial)
-    let lambda = self.lambda
     for l in first..<layout.matrixCount {
       let (r, c) = layout.shape(ofMatrix: l)
       let base = layout.offsets[l]
@@ -451,17 +446,10 @@ public final class CostFunction: LineSearchable {
           }
         }
       }
-      gradientBuffer.withUnsafeMutableBufferPointer { g in
-        p.withUnsafeBufferPointer { p in
-          for j in 0..<r {
-            g[base + j * c] = sum[j] / mm
-            for k in 1..<max(c, 1) {
-              let index = base + j * c + k
-              g[index] = sum[j + k * r] / mm + (lambda * p[index]) / mm
-            }
-          }
-        }
-      }
+      // Column 0 of the sums is Σδ, columns 1… are δᵀ·A (column-major, leading dimension r).
+      Kernels.gradientBlock(
+        &gradientBuffer, base: base, rows: r, columns: c, bias: Array(sum[0..<r]), product: sum, start: r,
+        rowStride: 1, columnStride: r, parameters: p, lambda: lambda, examples: mm)
     }
   }
 

@@ -68,7 +68,7 @@ extension Theta {
         print(j)
         if verbose {
           let accuracy = cost.accuracy(parameters)
-          writeStandardError(
+          SafeFile.writeStandardError(
             formatted(
               "λ = %g, %ld examples, training accuracy %.2f%% (%ld/%ld)\n", lambda, labels.count,
               accuracy * 100, Int((accuracy * Double(labels.count)).rounded()), labels.count
@@ -85,7 +85,7 @@ extension Theta {
           }
           samples.sort()
           let median = n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2
-          writeStandardError(
+          SafeFile.writeStandardError(
             formatted(
               "benchmark: cost+gradient median %.3f ms over %ld runs (%ld rows)\n", median * 1000, n,
               labels.count

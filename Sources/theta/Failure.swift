@@ -21,7 +21,7 @@ enum Exit {
 
 /// Prints `theta: <message>` to stderr.
 func warn(_ message: String) {
-  writeStandardError(("theta: " + message + "\n"))
+  SafeFile.writeStandardError("theta: " + message + "\n")
 }
 
 /// Runs `body`; a library error becomes one line on stderr and the matching exit code.

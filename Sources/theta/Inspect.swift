@@ -175,7 +175,7 @@ struct MatReport: Encodable {
       let dims = v.dimensions.map(String.init).joined(separator: "×")
       var line =
         "  " + padded(v.name, to: 20) + " "
-        + padded((v.complex ? "complex " + v.class : v.class), to: 16) + " "
+        + padded(v.complex ? "complex " + v.class : v.class, to: 16) + " "
         + padded(dims, to: 12) + " "
         + (v.compressed ? "compressed" : "uncompressed")
       if let p = v.problem {

@@ -90,16 +90,16 @@ extension Theta {
         if let output {
           try SafeFile.write(Array(text.utf8), to: output, overwrite: force)
         } else {
-          writeStandardOutput(text)
+          SafeFile.writeStandardOutput(text)
         }
         if let truth = data.labels {
           let correct = zip(labels, truth).filter { $0 == $1 }.count
           let percent = labels.isEmpty ? 0 : 100 * Double(correct) / Double(labels.count)
-          writeStandardError(formatted("accuracy: %.2f%% (%ld/%ld)\n", percent, correct, labels.count))
+          SafeFile.writeStandardError(formatted("accuracy: %.2f%% (%ld/%ld)\n", percent, correct, labels.count))
         }
         if let n = benchmark {
           let b = try network.benchmarkPredict(data.features, repeats: n)
-          writeStandardError(
+          SafeFile.writeStandardError(
             formatted(
               "benchmark: predict median %.3f ms over %ld runs (%ld rows)\n",
               b.medianSeconds * 1000, n, data.features.rows

@@ -351,7 +351,7 @@ extension Theta.Render {
         if !judged.isEmpty {
           let right = judged.filter { $0 }.count
           let wrong = judged.count - right
-          writeStandardError("predictions: \(right)/\(judged.count) right, \(wrong) wrong (marked red)\n")
+          SafeFile.writeStandardError("predictions: \(right)/\(judged.count) right, \(wrong) wrong (marked red)\n")
         }
       }
     }
@@ -432,7 +432,7 @@ private func printListing(indices: [Int], labels: [Int]?, seed: Int, count: Int,
     }
     out += line + "\n"
   }
-  writeStandardOutput(out)
+  SafeFile.writeStandardOutput(out)
 }
 
 private func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {

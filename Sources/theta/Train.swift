@@ -4,10 +4,10 @@ import Conversion
 import Datasets
 import Dispatch
 import FoundationEssentials
-import HDF5File
 import LinearAlgebra
 import ModelFormat
 import SafeFile
+import Synchronization
 import Training
 
 #if canImport(Glibc)
@@ -196,7 +196,7 @@ extension Theta {
             ? "  interrupted: wrote the best model so far to \(output)"
             : "  \(r.stopReason.message); wrote \(output)",
         ]
-        writeStandardError((lines.joined(separator: "\n") + "\n"))
+        SafeFile.writeStandardError(lines.joined(separator: "\n") + "\n")
       } else if r.stopReason == .interrupted {
         warn("interrupted: wrote the best model so far to \(output)")
       }
@@ -272,15 +272,15 @@ final class Progress {
     switch mode {
     case .silent: return
     case .terminal:
-      writeStandardError(("\r\u{1B}[K" + text))
+      SafeFile.writeStandardError("\r\u{1B}[K" + text)
       shown = true
     case .lines:
-      writeStandardError((text + "\n"))
+      SafeFile.writeStandardError(text + "\n")
     }
   }
 
   func finish() {
-    if shown { writeStandardError("\n") }
+    if shown { SafeFile.writeStandardError("\n") }
   }
 }
 
@@ -290,47 +290,35 @@ final class Progress {
 /// SIGINT is ignored and delivered through a `DispatchSource` instead, whose
 /// handler runs on a dispatch queue while the main thread trains.
 enum Interrupt {
-  private final class State: @unchecked Sendable {
-    let lock = RecursiveLock()
-    var count = 0
-    var source: (any DispatchSourceSignal)?
-  }
-  private static let state = State()
+  /// Ctrl-C presses since ``install()``, counted on the signal handler's queue.
+  private static let count = Atomic<Int>(0)
+  /// The signal source; set and cancelled on the main thread only.
+  nonisolated(unsafe) private static var source: (any DispatchSourceSignal)?
 
   /// Whether Ctrl-C was pressed since ``install()``.
-  static var requested: Bool {
-    state.lock.lock()
-    defer { state.lock.unlock() }
-    return state.count > 0
-  }
+  static var requested: Bool { count.load(ordering: .sequentiallyConsistent) > 0 }
 
   static func install() {
     signal(SIGINT, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
     source.setEventHandler {
-      state.lock.lock()
-      state.count += 1
-      let count = state.count
-      state.lock.unlock()
+      let presses = count.add(1, ordering: .sequentiallyConsistent).newValue
       let newline = isatty(STDERR_FILENO) != 0 ? "\n" : ""  // end a progress line
-      if count > 1 {
-        writeStandardError((newline + "theta: interrupted twice: stopping now, no model written\n"))
+      if presses > 1 {
+        SafeFile.writeStandardError(newline + "theta: interrupted twice: stopping now, no model written\n")
         exit(130)
       }
-      writeStandardError((newline + "theta: interrupted: stopping after this iteration (Ctrl-C again to quit)\n"))
+      SafeFile.writeStandardError(
+        newline + "theta: interrupted: stopping after this iteration (Ctrl-C again to quit)\n")
     }
     source.resume()
-    state.lock.lock()
-    state.count = 0
-    state.source = source
-    state.lock.unlock()
+    count.store(0, ordering: .sequentiallyConsistent)
+    Self.source = source
   }
 
   static func uninstall() {
-    state.lock.lock()
-    state.source?.cancel()
-    state.source = nil
-    state.lock.unlock()
+    source?.cancel()
+    source = nil
     signal(SIGINT, SIG_DFL)
   }
 }

@@ -19,22 +19,10 @@ enum Expected {
   /// Small Theta2, 2x4: element k = cos(k)/10.
   static let smallTheta2 = (1...8).map { cos(Double($0)) / 10 }
 
-  /// One SplitMix64 stream (Steele, Lea, Flood 2014), as the script's `splitmix64`.
-  struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// The big pair: 25x401 then 10x26 values ((z >> 11) / 2^53 - 0.5) / 4 from
-  /// SplitMix64 seeded with 2024, column-major; exact in binary64.
+  /// SplitMix64 (the script's `splitmix64`) seeded with 2024, column-major; exact in binary64.
   static let bigPair: (theta1: [Double], theta2: [Double]) = {
-    var rng = SplitMix64(state: 2024)
+    var rng = SplitMix64(seed: 2024)
     let values = (0..<(25 * 401 + 10 * 26)).map { _ in
       (Double(rng.next() >> 11) / 9_007_199_254_740_992 - 0.5) / 4
     }

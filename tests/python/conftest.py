@@ -96,6 +96,17 @@ def theta():
     return THETA_BIN
 
 
+# Seconds any one `theta` command may take in the tests.
+TIMEOUT = 300
+
+
 def run_theta(theta, *args, stdin=None):
     """Runs `theta ARGS…` and returns the completed process (text output)."""
-    return subprocess.run([theta, *map(str, args)], capture_output=True, text=True, input=stdin)
+    return subprocess.run([theta, *map(str, args)], capture_output=True, text=True, input=stdin,
+                          timeout=TIMEOUT)
+
+
+def ok(r):
+    """`r` (a completed `theta` process), after checking that it succeeded."""
+    assert r.returncode == 0, "exit %d\nstderr: %s" % (r.returncode, r.stderr)
+    return r

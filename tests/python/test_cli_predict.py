@@ -14,19 +14,17 @@ the tests FAIL, unless THETA_ALLOW_NO_BIN=1, in which case they are skipped.
 
 import os
 import re
-import subprocess
 
 import numpy as np
 import pytest
 
-from conftest import EX4_DIGITS20_ACCURACY, FIXTURES, ROOT, loadmat, require_ex4
+from conftest import EX4_DIGITS20_ACCURACY, FIXTURES, ROOT, loadmat, ok, require_ex4, run_theta as run
 
 import seed_reference as seed
 from fixture_io import savemat_fixed, write_csv
 
 DIGITS20_MAT = os.path.join(FIXTURES, "digits20.mat")
 ACCURACY_RE = re.compile(r"^accuracy: (\d+\.\d\d)% \((\d+)/(\d+)\)$", re.M)
-TIMEOUT = 300
 
 
 @pytest.fixture(scope="session")
@@ -38,16 +36,6 @@ def theta_bin():
             pytest.skip(msg + "; THETA_ALLOW_NO_BIN=1")
         pytest.fail(msg, pytrace=False)
     return path
-
-
-def run(theta_bin, *args, stdin=None):
-    return subprocess.run([theta_bin] + [str(a) for a in args], input=stdin,
-                          capture_output=True, text=True, timeout=TIMEOUT)
-
-
-def ok(r):
-    assert r.returncode == 0, "exit %d\nstderr: %s" % (r.returncode, r.stderr)
-    return r
 
 
 def parse_labels(text):

@@ -11,7 +11,8 @@ import pytest
 import scipy.optimize as op
 
 import seed_reference as seed
-from test_cli_predict import DIGITS20_MAT, digits20_data, ok, run  # noqa: F401 (digits20_data is a fixture)
+from conftest import ok, run_theta as run
+from test_cli_predict import DIGITS20_MAT, digits20_data  # noqa: F401 (digits20_data is a fixture)
 
 SUMMARY_RE = re.compile(r"with cg: (\d+) iterations, (\d+) evaluations, [0-9.]+ s\s+J = ([0-9.eE+-]+)")
 

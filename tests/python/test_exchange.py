@@ -21,17 +21,12 @@ import numpy as np
 import pytest
 import scipy.io
 
-from conftest import EX4WEIGHTS, FIXTURES, ROOT, run_theta as run
+from conftest import EX4WEIGHTS, FIXTURES, ROOT, ok, run_theta as run
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import theta_format as tf  # noqa: E402
 
 DIGITS = Path(FIXTURES) / "digits20.mat"
-
-
-def ok(r):
-    assert r.returncode == 0, r.stderr
-    return r
 
 
 SOURCES = ["ex4", "course-shape-f64", "tiny-f64", "tiny-f32"]

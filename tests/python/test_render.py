@@ -19,13 +19,12 @@ test_cli_predict.py (THETA_ALLOW_NO_BIN=1 skips when it is absent).
 """
 
 import os
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from conftest import FIXTURES, ROOT, loadmat
+from conftest import FIXTURES, ROOT, loadmat, ok, run_theta as run
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import theta_format as tf  # noqa: E402
@@ -36,7 +35,6 @@ Image = pytest.importorskip("PIL.Image", reason="Pillow is needed to decode the 
 
 DIGITS20_MAT = os.path.join(FIXTURES, "digits20.mat")
 DIGITS20_WEIGHTS = os.path.join(FIXTURES, "digits20-weights.mat")
-TIMEOUT = 300
 SEPARATOR = 128
 RED = (214, 39, 40)
 BLUE = (31, 119, 180)
@@ -51,16 +49,6 @@ def theta_bin():
             pytest.skip(msg + "; THETA_ALLOW_NO_BIN=1")
         pytest.fail(msg, pytrace=False)
     return path
-
-
-def run(theta_bin, *args):
-    return subprocess.run([theta_bin] + [str(a) for a in args], capture_output=True, text=True,
-                          timeout=TIMEOUT)
-
-
-def ok(r):
-    assert r.returncode == 0, "exit %d\nstderr: %s" % (r.returncode, r.stderr)
-    return r
 
 
 def refused(r, code, *words):

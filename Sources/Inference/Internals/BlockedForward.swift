@@ -24,13 +24,10 @@ extension Network {
   /// network, 100 examples on an AVX-512 CPU (24 elsewhere) for either layout of `X`.
   func blockRows(for x: Matrix) -> Int? {
     var rows = 128
-    let rowMajor = x.layout == .rowMajor
     for (l, theta) in blockWeights(for: x).enumerated() {
-      // Layer 1 reads X; deeper layers read the block's activations, in the layout of X.
+      // Layer 1 reads X; deeper layers read the block's activations; all in the layout of X.
       let input = l == 0 ? x : Matrix(rows: 0, columns: theta.columns - 1, layout: x.layout)
-      rows = min(
-        rows,
-        Matrix.affineRowsOnCallingThread(x: input, weights: theta, output: rowMajor ? .rowMajor : .columnMajor))
+      rows = min(rows, Matrix.affineRowsOnCallingThread(x: input, weights: theta, output: x.layout))
     }
     rows -= rows % 4
     guard rows >= 16, x.rows >= 2 * rows else { return nil }

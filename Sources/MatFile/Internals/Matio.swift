@@ -1,5 +1,4 @@
 internal import CMatio
-import FoundationEssentials
 import Glibc
 import HDF5File
 
@@ -184,7 +183,7 @@ final class MatioHandle {
   ) throws(MatFileError) -> MatioHandle {
     let fd = CMatio_memfd("theta-mat")
     guard fd >= 0 else {
-      throw .matio(file: file, call: "memfd_create", message: String(cString: strerror(errno)))
+      throw .matio(file: file, call: "memfd_create", message: errnoText())
     }
     defer { close(fd) }
     var written = 0
@@ -200,7 +199,7 @@ final class MatioHandle {
       return false
     }
     if failed {
-      throw .matio(file: file, call: "write", message: String(cString: strerror(errno)))
+      throw .matio(file: file, call: "write", message: errnoText())
     }
     // matio opens its own FILE*; the anonymous file lives as long as that is open.
     return try open(path: "/proc/self/fd/\(fd)", file: file, expected: expected)

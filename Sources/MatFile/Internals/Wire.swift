@@ -30,17 +30,17 @@ public struct WireWriter {
     if let value { string(value) }
   }
 
-  /// Appends a count, then each string.
-  public mutating func strings(_ values: [String]) {
+  /// Appends a count, then each value with `item`.
+  public mutating func list<T>(_ values: [T], _ item: (inout WireWriter, T) -> Void) {
     int(values.count)
-    for v in values { string(v) }
+    for v in values { item(&self, v) }
   }
 
+  /// Appends a count, then each string.
+  public mutating func strings(_ values: [String]) { list(values) { $0.string($1) } }
+
   /// Appends a count, then each integer.
-  public mutating func ints(_ values: [Int]) {
-    int(values.count)
-    for v in values { int(v) }
-  }
+  public mutating func ints(_ values: [Int]) { list(values) { $0.int($1) } }
 
   /// Appends a count, then the exact bit pattern of each double (little-endian).
   public mutating func doubles(_ values: [Double]) {
@@ -231,27 +231,24 @@ public struct WireReader {
     return .some(s)
   }
 
-  /// The next list of strings.
-  public mutating func strings() -> [String]? {
+  /// The next list written by ``WireWriter/list(_:_:)``: a count, then each value
+  /// read with `item` (`nil` when one does not decode). Every item takes at least 8
+  /// bytes, so a count the remaining bytes cannot hold is refused at once.
+  public mutating func list<T>(_ item: (inout WireReader) -> T?) -> [T]? {
     guard let n = count(itemSize: 8) else { return nil }
-    var out: [String] = []
+    var out: [T] = []
     for _ in 0..<n {
-      guard let s = string() else { return nil }
-      out.append(s)
-    }
-    return out
-  }
-
-  /// The next list of integers.
-  public mutating func ints() -> [Int]? {
-    guard let n = count(itemSize: 8) else { return nil }
-    var out: [Int] = []
-    for _ in 0..<n {
-      guard let v = int() else { return nil }
+      guard let v = item(&self) else { return nil }
       out.append(v)
     }
     return out
   }
+
+  /// The next list of strings.
+  public mutating func strings() -> [String]? { list { $0.string() } }
+
+  /// The next list of integers.
+  public mutating func ints() -> [Int]? { list { $0.int() } }
 
   /// The next list of doubles, bit for bit.
   public mutating func doubles() -> [Double]? {

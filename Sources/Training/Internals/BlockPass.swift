@@ -12,7 +12,7 @@ enum PassKind {
   /// `J` at `Θ + α·P` on the current line, the gradient blocks of layers 2…L,
   /// the column sums of `δ₁` and the slope term `Σ δ₁ ⊙ ([1 X]·P₁ᵀ)` of layer 1,
   /// and `δ₁` for the later product `δ₁ᵀ·X`: no product with `X`.
-  case line(alpha: Double)
+  case line(LineInputs)
 
   /// Whether the pass makes products with `X` (all but line passes).
   var readsFeatures: Bool {
@@ -57,15 +57,16 @@ final class BlockWorkspace: @unchecked Sendable {
 
 }
 
-/// The full-batch buffers a pass reads or writes at its blocks' rows
-/// (`m × s₁`); each block touches only its own rows.
-struct PassBuffers: @unchecked Sendable {
-  var m: Int
-  /// `[1 X]·Θ₁ᵀ` at the line's base and `[1 X]·P₁ᵀ` (line passes).
-  var lineBase: UnsafePointer<Double>?
-  var lineDirection: UnsafePointer<Double>?
-  /// Receives `δ₁` (line passes), column-major `m × s₁`.
-  var deltaOut: UnsafeMutablePointer<Double>?
+/// A line pass's step and its full-batch buffers (`m × s₁`, column-major), read or
+/// written at its blocks' rows only.
+struct LineInputs: @unchecked Sendable {
+  /// The step `α`.
+  var alpha: Double
+  /// `[1 X]·Θ₁ᵀ` at the line's base and `[1 X]·P₁ᵀ`.
+  var base: UnsafePointer<Double>
+  var direction: UnsafePointer<Double>
+  /// Receives `δ₁`.
+  var deltaOut: UnsafeMutablePointer<Double>
 }
 
 /// One pass over the examples, block by block: each block of rows goes
@@ -87,7 +88,7 @@ struct BlockPass {
   /// Runs `kind` over all examples in blocks of `b` rows, grouped into `chunks`
   /// chunks that use the workspaces `workspaces[0 ..< chunks]`.
   func run(
-    _ kind: PassKind, blockRows b: Int, chunks: Int, workspaces: [BlockWorkspace], buffers: PassBuffers
+    _ kind: PassKind, blockRows b: Int, chunks: Int, workspaces: [BlockWorkspace]
   ) {
     let m = features.rows
     let needsGradient: Bool
@@ -97,15 +98,15 @@ struct BlockPass {
     }
     for w in workspaces.prefix(chunks) { w.reset(parameters: layout.parameterCount, gradient: needsGradient) }
     RowBlocks.run(rows: m, blockRows: b, chunks: chunks) { c, rows in
-      evaluate(rows: rows, kind, workspaces[c], buffers)
+      evaluate(rows: rows, kind, workspaces[c])
     }
   }
 
   /// Forward and (for gradient and line passes) backward over one block.
-  private func evaluate(rows: Range<Int>, _ kind: PassKind, _ w: BlockWorkspace, _ buffers: PassBuffers) {
+  private func evaluate(rows: Range<Int>, _ kind: PassKind, _ w: BlockWorkspace) {
     let k = rows.count
     let s = rows.lowerBound
-    let m = buffers.m
+    let m = features.rows
     let depth = thetas.count
     if w.z.count != depth {
       w.z = thetas.map { Matrix(rows: k, columns: $0.rows, layout: .columnMajor) }
@@ -113,14 +114,14 @@ struct BlockPass {
     }
     // Z₁: a product with the block's rows of X, or the line's Z₁(α) = base + α·direction.
     let units = thetas[0].rows
-    if case .line(let alpha) = kind, let base = buffers.lineBase, let direction = buffers.lineDirection {
+    if case .line(let line) = kind {
       if w.z[0].rows != k || w.z[0].layout != .columnMajor {
         w.z[0] = Matrix(rows: k, columns: units, layout: .columnMajor)
       }
       w.z[0].withUnsafeMutableStorage { z in
         guard let zb = z.baseAddress else { return }
         for j in 0..<units {
-          Kernels.axpy(base + s + j * m, alpha, direction + s + j * m, into: zb + j * k, count: k)
+          Kernels.axpy(line.base + s + j * m, line.alpha, line.direction + s + j * m, into: zb + j * k, count: k)
         }
       }
     } else {
@@ -149,11 +150,11 @@ struct BlockPass {
     for l in stride(from: depth - 1, through: 0, by: -1) {
       let base = layout.offsets[l]
       Kernels.addColumnSums(w.delta, into: &w.partial, at: base)
-      if l == 0, case .line = kind, let direction = buffers.lineDirection, let out = buffers.deltaOut {
+      if l == 0, case .line(let line) = kind {
         // Layer 1's product waits for CostFunction.gradientAtLastLinePoint(), which
         // gets δ₁ from here (its column sums are already in the partial sums);
         // the slope needs ⟨δ₁, [1 X]·P₁ᵀ⟩.
-        w.slope += Kernels.storeAndDot(w.delta, into: out, first: s, rows: m, with: direction)
+        w.slope += Kernels.storeAndDot(w.delta, into: line.deltaOut, first: s, rows: m, with: line.direction)
         break
       }
       product {

@@ -223,20 +223,20 @@ enum Kernels {
 
 extension Kernels {
   /// One matrix's block of the gradient, in the seed's arithmetic:
-  /// `g[j, 0] = bias[j]/m`, `g[j, 1 + k] = product[j, k]/m + (λ·θ[j, 1 + k])/m`.
+  /// `g[j, 0] = bias[j]/m`, `g[j, 1 + k] = P[j, k]/m + (λ·θ[j, 1 + k])/m`, where
+  /// `P[j, k] = product[start + j·rowStride + k·columnStride]` (`δᵀ·A`, in either layout).
   static func gradientBlock(
     _ g: inout [Double], base: Int, rows r: Int, columns c: Int, bias: [Double], product: [Double],
-    parameters: [Double], lambda: Double, examples mm: Double
+    start: Int = 0, rowStride: Int, columnStride: Int, parameters: [Double], lambda: Double, examples mm: Double
   ) {
-    let n = c - 1
     g.withUnsafeMutableBufferPointer { g in
       product.withUnsafeBufferPointer { prod in
         parameters.withUnsafeBufferPointer { p in
           for j in 0..<r {
             g[base + j * c] = bias[j] / mm
-            for k in 0..<n {
+            for k in 0..<(c - 1) {
               let index = base + j * c + 1 + k
-              g[index] = prod[j * n + k] / mm + (lambda * p[index]) / mm
+              g[index] = prod[start + j * rowStride + k * columnStride] / mm + (lambda * p[index]) / mm
             }
           }
         }
