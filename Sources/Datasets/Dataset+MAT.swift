@@ -34,7 +34,7 @@ extension Dataset {
       throw .mat(error)
     }
     let values = xm.columnMajor
-    if let bad = values.firstIndex(where: { !$0.isFinite }) {
+    if let bad = xm.firstNonFinite {
       throw .matNotFinite(
         file: path, variable: x, row: bad % xm.rows + 1, column: bad / xm.rows + 1,
         value: values[bad])

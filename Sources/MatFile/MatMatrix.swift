@@ -35,6 +35,30 @@ public struct MatMatrix: Sendable {
     return columnMajor[column * rows + row]
   }
 
+  /// The index in ``columnMajor`` of the first NaN or infinite value, or `nil` when
+  /// every value is finite.
+  ///
+  /// Scans 512 values at a time, 8 lanes wide: `v·0` is 0 for a finite `v` and NaN
+  /// otherwise, so a stretch's lane sums of `v·0` hold a NaN exactly when the stretch
+  /// holds a value that is not finite; only that stretch is then searched value by value.
+  public var firstNonFinite: Int? {
+    columnMajor.withUnsafeBufferPointer { v -> Int? in
+      guard let base = v.baseAddress else { return nil }
+      let raw = UnsafeRawPointer(base)
+      let stretch = 512
+      var start = 0
+      while start + stretch <= v.count {
+        var sum = SIMD8<Double>()
+        for g in stride(from: start, to: start + stretch, by: 8) {
+          sum += raw.loadUnaligned(fromByteOffset: g * 8, as: SIMD8<Double>.self) * 0
+        }
+        if sum.sum().isNaN { return (start..<(start + stretch)).first { !v[$0].isFinite } }
+        start += stretch
+      }
+      return (start..<v.count).first { !v[$0].isFinite }
+    }
+  }
+
   /// The values row by row (numpy's `ravel()` order): row 0 first.
   public var rowMajor: [Double] {
     var out = [Double]()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import LinearAlgebra
 
 @main
@@ -31,9 +32,31 @@ struct Theta: ParsableCommand {
     ]
   )
 
-  /// Stops OpenBLAS's idle pool threads (see `BLASThreads`), then runs the command.
+  /// Sets the allocator's policy (see ``keepLargeBuffers()``), stops OpenBLAS's idle
+  /// pool threads (see `BLASThreads`), then runs the command.
   static func main() {
+    keepLargeBuffers()
     BLASThreads.stopIdlePool()
     main(nil)
+  }
+
+  /// Lets glibc's `malloc` reuse the memory of freed buffers of up to 32 MiB instead of
+  /// returning it to the kernel (`mallopt(M_MMAP_THRESHOLD)`, `mallopt(M_TRIM_THRESHOLD)`).
+  ///
+  /// Reading a MAT file passes its values through buffers of the same size one after
+  /// another (the file, its inflated image, the values). By default each buffer over
+  /// 128 KiB is a fresh `mmap` that the kernel must fault in and zero, which on a VM
+  /// costs several milliseconds per 16 MB; a buffer freed back to the heap is reused
+  /// as it is. Buffers over 32 MiB (glibc's limit for this setting) are still mapped,
+  /// and a short-lived command keeps at most what it already used. `mallopt` is looked
+  /// up with `dlsym` (`<malloc.h>` is not part of Swift's Glibc module); the option
+  /// numbers are glibc's (`M_TRIM_THRESHOLD` −1, `M_MMAP_THRESHOLD` −3). Where there is
+  /// no `mallopt`, nothing changes.
+  static func keepLargeBuffers() {
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
+    _ = mallopt(-1, 256 << 20)  // M_TRIM_THRESHOLD
   }
 }

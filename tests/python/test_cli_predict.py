@@ -166,6 +166,28 @@ def test_mat_width_mismatch_fails_cleanly(theta_bin, model, digits20_data, tmp_p
     assert not out.exists()
 
 
+@pytest.mark.parametrize("bad_value, shown", [(np.nan, "nan"), (np.inf, "inf"), (-np.inf, "-inf")])
+@pytest.mark.parametrize("row, column", [(0, 0), (1796, 399), (1234, 17)])
+def test_mat_non_finite_example_is_refused(theta_bin, model, digits20_data, tmp_path,
+                                           bad_value, shown, row, column):
+    """A NaN or infinity anywhere in X is refused, naming its 1-based row and column
+    (the first one in MATLAB's column-major order), with no output file."""
+    _, _, theta_model, _, _ = model
+    X, y = digits20_data
+    X = X.copy()
+    X[row, column] = bad_value
+    if (row, column) != (1796, 399):
+        X[1796, 399] = np.nan  # later in column-major order: not the one reported
+    bad = tmp_path / "nonfinite.mat"
+    savemat_fixed(str(bad), {"X": X, "y": y.astype(float).reshape(-1, 1)})
+    out = tmp_path / "never.txt"
+    r = run(theta_bin, "predict", theta_model, bad, "--output", out)
+    assert r.returncode == 65, r.stderr
+    assert r.stderr.strip() == ("theta: %s: variable 'X' holds %s at row %d, column %d; examples must be finite numbers"
+                                % (bad, shown, row + 1, column + 1)), r.stderr
+    assert not out.exists()
+
+
 def test_stdin_width_mismatch_fails(theta_bin, model, digits20_data):
     _, _, theta_model, _, _ = model
     X, _ = digits20_data
