@@ -54,7 +54,7 @@ let package = Package(
     .target(
       name: "Training", dependencies: ["LinearAlgebra", "ModelFormat", "Inference", "Checksums", "CTrainingKernels"]),
     /// MAT files (v4, v5, v7.3) through libmatio, with structural checks matio lacks.
-    .target(name: "MatFile", dependencies: ["CMatio", "CZlib", "CDeflate", "HDF5File"]),
+    .target(name: "MatFile", dependencies: ["CMatio", "CZlib", "CDeflate", "HDF5File", "Checksums"]),
     /// Example matrices (X, y) from MAT and CSV files.
     .target(name: "Datasets", dependencies: ["MatFile", "LinearAlgebra"]),
     /// PNG pictures through libpng's simplified API; the only importer of CPNG.
@@ -68,7 +68,7 @@ let package = Package(
       name: "Exchange",
       dependencies: ["ModelFormat", "HDF5File", "MatFile", "Checksums", "SafeFile"]),
     /// Course weight files to Theta models and back.
-    .target(name: "Conversion", dependencies: ["MatFile", "ModelFormat", "Checksums", "SafeFile"]),
+    .target(name: "Conversion", dependencies: ["MatFile", "ModelFormat"]),
 
     // MARK: - Tool
     .executableTarget(

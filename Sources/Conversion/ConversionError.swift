@@ -1,11 +1,8 @@
 import MatFile
 import ModelFormat
-import SafeFile
 
 /// Why a conversion was refused; `description` is the one-line message a user sees.
 public enum ConversionError: Error, CustomStringConvertible {
-  /// Reading the source file failed.
-  case io(SafeFileError)
   /// The MAT file is damaged, or a variable cannot be read as a real matrix.
   case mat(MatFileError)
   /// The built model breaks a model rule.
@@ -38,7 +35,6 @@ public enum ConversionError: Error, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .io(let e): e.description
     case .mat(let e): e.description
     case .model(let file, let e): "\(file): \(e.description)"
     case .noThetas(let file):

@@ -1,7 +1,5 @@
-import Checksums
 import MatFile
 import ModelFormat
-import SafeFile
 
 /// How an unrolled parameter vector is laid out.
 public enum UnrolledOrder: String, Sendable, CaseIterable {
@@ -50,10 +48,8 @@ public enum MatConverter {
   public static func convert(path: String, options: ConversionOptions = ConversionOptions())
     throws(ConversionError) -> ThetaModel
   {
-    let fileBytes: [UInt8]
-    do { fileBytes = try SafeFile.read(path) } catch { throw .io(error) }
     let mat: MatFile
-    do { mat = try MatFile(path: path) } catch { throw .mat(error) }
+    do { mat = try MatFile(path: path, digest: true) } catch { throw .mat(error) }
     let name = path
 
     var weights: [WeightMatrix] = []
@@ -91,7 +87,8 @@ public enum MatConverter {
     let outputs = weights.last!.rows
     meta["provenance.tool"] = .string(tool)
     meta["provenance.source_file"] = .string(baseName(path))
-    meta["provenance.source_sha256"] = .string(SHA256.hexDigest(fileBytes))
+    guard let digest = mat.sha256 else { preconditionFailure("MatFile(digest: true) returned no digest") }
+    meta["provenance.source_sha256"] = .string(digest)
     meta["provenance.source_format"] = .string("mat")
     meta["provenance.mat_version"] = .string(mat.version.rawValue)
     let infos = mat.variables()

@@ -14,6 +14,8 @@ extension Dataset {
   ///   - x: the variable holding the examples, `X` by default.
   ///   - y: the variable holding the labels, `y` by default; `nil` to ignore labels.
   ///   - requireY: refuse the file when `y` is absent (otherwise labels are `nil`).
+  ///   - digest: also set ``sourceSHA256``, hashed from the same read of the file
+  ///     (``MatFile/init(path:digest:)``).
   /// - Returns: `X` column-major, and the labels when `y` is present.
   /// - Throws: ``DatasetError/mat(_:)`` wrapping the reader's error (file unreadable,
   ///   variable absent, wrong class, …),
@@ -23,12 +25,12 @@ extension Dataset {
   ///   ``DatasetError/labelCount(file:variable:labels:examples:rows:)``,
   ///   ``DatasetError/matLabelNotInteger(file:variable:index:value:)``.
   public static func mat(
-    path: String, x: String = "X", y: String? = "y", requireY: Bool = false
+    path: String, x: String = "X", y: String? = "y", requireY: Bool = false, digest: Bool = false
   ) throws(DatasetError) -> Dataset {
     let file: MatFile
     let xm: MatMatrix
     do {
-      file = try MatFile(path: path)
+      file = try MatFile(path: path, digest: digest)
       xm = try file.readMatrix(named: x)
     } catch {
       throw .mat(error)
@@ -47,7 +49,7 @@ extension Dataset {
       preconditionFailure("MatFile returned \(values.count) values for \(xm.rows)×\(xm.columns)")
     }
     guard let y, file.contains(y) || requireY else {
-      return Dataset(features: features, labels: nil, source: path)
+      return Dataset(features: features, labels: nil, source: path, sourceSHA256: file.sha256)
     }
     guard file.contains(y) else { throw .missingLabels(file: path, variable: y) }
     let ym: MatMatrix
@@ -71,7 +73,7 @@ extension Dataset {
       }
       labels.append(label)
     }
-    return Dataset(features: features, labels: labels, source: path)
+    return Dataset(features: features, labels: labels, source: path, sourceSHA256: file.sha256)
   }
 }
 

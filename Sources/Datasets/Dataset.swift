@@ -9,6 +9,9 @@ public struct Dataset: Sendable {
   public var labels: [Int]?
   /// Where the examples came from: the path as given, or `<stdin>`.
   public var source: String
+  /// The SHA-256 of the source file (64 lowercase hex digits), when the reader was
+  /// asked for it (``mat(path:x:y:requireY:digest:)``), else `nil`.
+  public var sourceSHA256: String?
 
   /// Wraps examples already in memory.
   ///
@@ -16,13 +19,15 @@ public struct Dataset: Sendable {
   ///   - features: `X`, one example per row.
   ///   - labels: one label per row, or `nil`; its count must equal `features.rows`.
   ///   - source: a name for messages.
-  public init(features: Matrix, labels: [Int]? = nil, source: String = "") {
+  ///   - sourceSHA256: the source file's SHA-256, if known.
+  public init(features: Matrix, labels: [Int]? = nil, source: String = "", sourceSHA256: String? = nil) {
     precondition(
       labels == nil || labels?.count == features.rows,
       "Dataset: \(labels?.count ?? 0) labels for \(features.rows) examples")
     self.features = features
     self.labels = labels
     self.source = source
+    self.sourceSHA256 = sourceSHA256
   }
 
   /// Number of examples, `m`.

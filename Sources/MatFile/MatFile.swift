@@ -1,3 +1,5 @@
+import Checksums
+
 /// A MAT file opened for reading: v4, v5/v6/v7 (including zlib-compressed
 /// variables, either byte order) and v7.3 (HDF5), through libmatio.
 ///
@@ -25,6 +27,10 @@ public final class MatFile {
   /// The 116-byte descriptive header text (what matio's `Mat_GetHeader` returns),
   /// trimmed of spaces and NULs; empty for v4, which has no header.
   public let headerText: String
+  /// The SHA-256 of the file's bytes (64 lowercase hex digits) when it was opened with
+  /// `digest: true`, else `nil`: the digest of the very bytes that were checked and
+  /// read, so a file replaced in between cannot be recorded under another's digest.
+  public let sha256: String?
 
   /// The checked layout (v4/v5 entries), for cross-checking matio.
   let layout: MatLayout
@@ -43,8 +49,19 @@ public final class MatFile {
     try self.init(path: path, limits: .standard)
   }
 
+  /// Opens a MAT file as ``init(path:)`` does and, with `digest`, also hashes it
+  /// (``sha256``) from the same read: a v4/v5 file is read into memory whole anyway;
+  /// a v7.3 file, which only child processes read, is hashed in 1 MiB pieces.
+  ///
+  /// - Parameters:
+  ///   - path: the file to read.
+  ///   - digest: whether to compute ``sha256``.
+  public convenience init(path: String, digest: Bool) throws(MatFileError) {
+    try self.init(path: path, limits: .standard, digest: digest)
+  }
+
   /// Opens a MAT file with explicit safety limits (for tests).
-  init(path: String, limits: MatLimits) throws(MatFileError) {
+  init(path: String, limits: MatLimits, digest: Bool = false) throws(MatFileError) {
     let source = try FileSource(path: path, file: path)
     let size = source.identity.size
     let check = StructureCheck(file: path, limits: limits)
@@ -52,15 +69,18 @@ public final class MatFile {
     let detected = try check.detect(head: head, size: size)
     let layout: MatLayout
     var image: [UInt8]? = nil
+    var sha256: String? = nil
     switch detected {
     case .v73:
       layout = try check.checkV73(head: head, size: size)
+      if digest { sha256 = try Self.hash(source, size: size, file: path) }
     case .v4, .v5:
       guard size <= limits.maxFileBytes else {
         throw .tooLarge(file: path, what: "the file (\(size) bytes)", limit: limits.maxFileBytes)
       }
       let data = size <= head.count ? head : try source.read(offset: 0, count: size)
       guard data.count == size else { throw .fileChanged(file: path) }
+      if digest { sha256 = SHA256.hexDigest(data) }
       if case .v5(let bigEndian) = detected {
         layout = try check.checkV5(data, bigEndian: bigEndian, image: &image)
       } else {
@@ -81,11 +101,25 @@ public final class MatFile {
       throw .fileChanged(file: path)
     }
     self.v73 = v73
+    self.sha256 = sha256
     self.path = path
     self.version = layout.version
     self.headerText = layout.headerText
     self.layout = layout
     self.handle = handle
+  }
+
+  /// The SHA-256 of the `size` bytes of `source`, read in 1 MiB pieces.
+  private static func hash(_ source: FileSource, size: Int, file: String) throws(MatFileError) -> String {
+    var hasher = SHA256()
+    var offset = 0
+    while offset < size {
+      let piece = try source.read(offset: offset, count: min(1 << 20, size - offset))
+      guard !piece.isEmpty else { throw .fileChanged(file: file) }
+      hasher.update(piece)
+      offset += piece.count
+    }
+    return SHA256.hex(hasher.finalize())
   }
 
   /// The top-level variables, in file order; unreadable ones are listed with a

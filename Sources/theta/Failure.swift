@@ -48,7 +48,6 @@ private func exitCode(for error: any Error) -> Int32 {
   switch error {
   case let e as SafeFileError: return safe(e)
   case ModelFormatError.io(let e): return safe(e)
-  case ConversionError.io(let e): return safe(e)
   case ExchangeError.io(let e): return safe(e)
   case PNGError.io(let e): return safe(e)
   case MatFileError.cannotRead, ConversionError.mat(.cannotRead): return Exit.io

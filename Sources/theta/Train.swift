@@ -142,7 +142,7 @@ extension Theta {
 
       let outcome: Outcome = try reportingErrors {
         try SafeFile.checkOutput(output, inputs: data == "-" ? [] : [data], force: force)
-        let (dataset, bytes) = try loadData()
+        let (dataset, digest) = try loadData()
         guard let labels = dataset.labels else {
           throw TrainingError.badOption("\(data) has no labels")
         }
@@ -162,7 +162,6 @@ extension Theta {
         progress.finish()
         Interrupt.uninstall()
 
-        let digest = SHA256.hexDigest(bytes)
         var meta = result.record(dataFile: dataName, dataSHA256: digest)
         meta["provenance.tool"] = .string(MatConverter.tool)
         meta["provenance.source_file"] = .string(dataName)
@@ -219,14 +218,18 @@ extension Theta {
     }
 
     /// The examples and the file's bytes (for its SHA-256).
-    private func loadData() throws -> (Dataset, [UInt8]) {
-      if data == "-" {
-        let bytes = try SafeFile.readStandardInput()
-        return (try Dataset.csv(data: bytes, name: "<stdin>", labelColumn: .last), bytes)
+    /// The examples and the SHA-256 of the bytes they were read from (one read of the file).
+    private func loadData() throws -> (Dataset, digest: String) {
+      if data == "-" || isCSV {
+        let bytes = data == "-" ? try SafeFile.readStandardInput() : try SafeFile.read(data)
+        let name = data == "-" ? "<stdin>" : data
+        return (try Dataset.csv(data: bytes, name: name, labelColumn: .last), SHA256.hexDigest(bytes))
       }
-      let bytes = try SafeFile.read(data)
-      if isCSV { return (try Dataset.csv(data: bytes, name: data, labelColumn: .last), bytes) }
-      return (try Dataset.mat(path: data, x: xName, y: yName, requireY: true), bytes)
+      let dataset = try Dataset.mat(path: data, x: xName, y: yName, requireY: true, digest: true)
+      guard let digest = dataset.sourceSHA256 else {
+        preconditionFailure("Dataset.mat(digest: true) returned no digest")
+      }
+      return (dataset, digest)
     }
 
     /// `--layers`, or `[n] + hidden + [K]` with `K` the largest label.

@@ -146,6 +146,26 @@ import Testing
     #expect(file == path && what.contains("offset 128"))
   }
 
+  @Test func theWholeImageIsBounded() throws {
+    // weights_v5z.mat: four compressed elements at offsets 128, 307, 428 and 721 whose
+    // miMATRIX elements, padded to 8, take 184, 128, 384 and 256 bytes (Python's zlib),
+    // so with the 128-byte header the inflated image is 1080 bytes.
+    let path = Expected.fixture("weights_v5z.mat")
+    var limits = MatLimits.standard
+    limits.maxImageBytes = 1080
+    _ = try MatFile(path: path, limits: limits)
+    limits.maxImageBytes = 1079
+    let error = Expected.error { try MatFile(path: path, limits: limits) }
+    guard case .tooLarge(let file, let what, 1079)? = error else {
+      Issue.record("expected .tooLarge, got \(String(describing: error))")
+      return
+    }
+    #expect(file == path)
+    #expect(
+      what == "the file with its variables inflated (1080 bytes with the miMATRIX of 248 bytes"
+        + " in the compressed element at offset 721)")
+  }
+
   @Test func nestingIsBounded() {
     // nest.inner.w sits two levels below the top-level struct.
     let path = Expected.fixture("weights_v5.mat")

@@ -28,7 +28,7 @@ import Testing
     let result = Inflate.all(data, range: stream, limit: 1 << 30) {
       (head: [UInt8]) throws(MatFileError) -> InflateBound in
       largest = max(largest, head.count)
-      return try check.inflatedHead(Bytes(data: head, bigEndian: false), element: 128)
+      return try check.inflatedHead(Bytes(data: head, bigEndian: false), element: 128, imageBefore: 128)
     }
     guard case .failure(.refused(.damaged(_, 128, _))) = result else {
       Issue.record("expected a refusal from the header, got \(result)")
@@ -65,7 +65,8 @@ import Testing
     inner += [UInt8](repeating: 0, count: 8)
     #expect(inner.count == 64)
     for cut in 0...inner.count {
-      let bound = try check.inflatedHead(Bytes(data: Array(inner[0..<cut]), bigEndian: false), element: 128)
+      let bound = try check.inflatedHead(
+        Bytes(data: Array(inner[0..<cut]), bigEndian: false), element: 128, imageBefore: 128)
       #expect(bound.most >= inner.count)
     }
     // The same header claiming a larger element is refused as soon as the real part is seen.
@@ -73,7 +74,7 @@ import Testing
     lying[4] = 0xF8
     lying[5] = 0xFF
     let error = Expected.error {
-      try check.inflatedHead(Bytes(data: Array(lying[0..<56]), bigEndian: false), element: 128)
+      try check.inflatedHead(Bytes(data: Array(lying[0..<56]), bigEndian: false), element: 128, imageBefore: 128)
     }
     guard case .damaged(_, 128, let problem)? = error else {
       Issue.record("expected .damaged, got \(String(describing: error))")

@@ -41,3 +41,23 @@ def test_cost_and_three_cg_iterations_match_scipy(theta, tmp_path, digits20_data
     assert int(m.group(1)) == res.nit == 3
     assert int(m.group(2)) == res.nfev, (m.group(2), res.nfev)
     assert abs(float(m.group(3)) - res.fun) <= 1e-10 * res.fun, (m.group(3), res.fun)
+
+
+@pytest.mark.parametrize("source", ["mat", "csv"])
+def test_train_records_the_sha256_of_the_data_it_read(theta, tmp_path, source):
+    """`training.data_sha256` and `provenance.source_sha256` are the SHA-256 of the data
+    file's bytes (hashlib's), from the same read as the examples."""
+    import hashlib
+    import os
+    import sys
+    from conftest import FIXTURES, ROOT
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import theta_format as tf
+    data = os.path.join(FIXTURES, "tiny-data.mat" if source == "mat" else "tiny-data.csv")
+    out = tmp_path / "m.theta"
+    ok(run(theta, "train", data, "-o", out, "--hidden", 3, "--max-iter", 0, "--quiet"))
+    meta = {k: v for k, (t, v) in tf.read(out.read_bytes(), name=str(out)).metadata.items()}
+    want = hashlib.sha256(open(data, "rb").read()).hexdigest()
+    assert meta["training.data_sha256"] == want
+    assert meta["provenance.source_sha256"] == want
+    assert meta["provenance.source_format"] == source

@@ -4,6 +4,10 @@ struct MatLimits: Sendable {
   var maxInflatedBytes = 1 << 30
   /// The largest v4/v5 file read into memory for the structural check (2 GiB).
   var maxFileBytes = 1 << 31
+  /// The largest image of a v5 file with its compressed elements inflated (2 GiB): the
+  /// file matio reads, so one budget over all elements, each of which may also be up to
+  /// ``maxInflatedBytes``.
+  var maxImageBytes = 1 << 31
   /// How deep cells and structs may nest inside one variable.
   var maxDepth = 32
   /// How long the process reading a v7.3 file (``ReaderProcess``) may take per call.

@@ -291,6 +291,7 @@ struct StructureCheck {
     let bytes = Bytes(data: data, bigEndian: bigEndian)
     var entries: [LayoutEntry] = []
     var pieces: [(range: Range<Int>?, inflated: [UInt8]?)] = []
+    var imageSize = 128  // the image so far, every element padded to 8
     var pos = 128
     while pos < data.count {
       let remaining = data.count - pos
@@ -323,6 +324,7 @@ struct StructureCheck {
           bytes, start..<end, depth: 0, place: Place(element: pos, inflated: false))
         entry = summary.entry(offset: pos, compressed: false)
         pieces.append((pos..<end, nil))
+        imageSize += roundUp8(end - pos) ?? 0
         guard let padded = roundUp8(end) else { throw damaged(pos, "element size overflows") }
         if padded <= data.count {
           pos = padded
@@ -336,8 +338,9 @@ struct StructureCheck {
         }
       } else {
         let inflated: [UInt8]
+        let before = imageSize
         let judge = { (head: [UInt8]) throws(MatFileError) -> InflateBound in
-          try self.inflatedHead(Bytes(data: head, bigEndian: bigEndian), element: pos)
+          try self.inflatedHead(Bytes(data: head, bigEndian: bigEndian), element: pos, imageBefore: before)
         }
         switch Inflate.all(data, range: start..<end, limit: limits.maxInflatedBytes, bound: judge) {
         case .success(let out):
@@ -347,6 +350,7 @@ struct StructureCheck {
         }
         entry = try compressedMatrix(Bytes(data: inflated, bigEndian: bigEndian), element: pos)
         pieces.append((nil, inflated))
+        imageSize += roundUp8(inflated.count) ?? 0
         pos = end
       }
       entries.append(entry)
@@ -429,7 +433,7 @@ struct StructureCheck {
         let inner = Bytes(data: head, bigEndian: bigEndian)
         guard inner.u32(0) == 14, let claim = inner.u32(4), let slot = roundUp8(8 + Int(claim)),
           slot <= limits.maxInflatedBytes, slot <= Inflate.maximumOutput(compressed: end - start),
-          (try? inflatedHead(inner, element: pos)) != nil
+          (try? inflatedHead(inner, element: pos, imageBefore: size)) != nil
         else { return nil }
         entries.append(nil)
         pieces.append(.compressed(element: pos, stream: start..<end, inflated: 8 + Int(claim)))
@@ -517,9 +521,13 @@ struct StructureCheck {
   /// dimensions, or (when real) that does not end where the tag says the matrix ends.
   /// Checks needing bytes not yet inflated wait for them.
   ///
+  /// The claim is also refused when, added to `imageBefore` (the image of the elements
+  /// before it), it would make the image larger than ``MatLimits/maxImageBytes``: the
+  /// stream may not inflate beyond its claim, so the image stays within the budget.
+  ///
   /// - Returns: the most bytes the stream may inflate to: the claimed `miMATRIX` padded
   ///   to 8, and whether that is settled (the header has been read as far as it helps).
-  func inflatedHead(_ inner: Bytes, element: Int) throws(MatFileError) -> InflateBound {
+  func inflatedHead(_ inner: Bytes, element: Int, imageBefore: Int) throws(MatFileError) -> InflateBound {
     let at = "compressed element at offset \(element)"
     let place = Place(element: element, inflated: true)
     let open = InflateBound(most: limits.maxInflatedBytes, final: false)
@@ -534,6 +542,13 @@ struct StructureCheck {
       throw .tooLarge(
         file: file, what: "\(at) holds an miMATRIX of \(count32) bytes, which",
         limit: limits.maxInflatedBytes)
+    }
+    guard imageBefore + padded <= limits.maxImageBytes else {
+      throw .tooLarge(
+        file: file,
+        what: "the file with its variables inflated (\(imageBefore + padded) bytes with the"
+          + " miMATRIX of \(count32) bytes in the \(at))",
+        limit: limits.maxImageBytes)
     }
     let waiting = InflateBound(most: padded, final: false)
     let settled = InflateBound(most: padded, final: true)
