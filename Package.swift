@@ -94,7 +94,7 @@ let package = Package(
       name: "RenderingTests", dependencies: ["Rendering", "PNGImage", "ModelFormat", "TestSupport"]),
     .testTarget(
       name: "ExchangeTests", dependencies: ["Exchange", "HDF5File", "ModelFormat", "TestSupport"]),
-    .testTarget(name: "MatFileTests", dependencies: ["MatFile", "TestSupport"]),
+    .testTarget(name: "MatFileTests", dependencies: ["MatFile", "HDF5File", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(
       name: "ConversionTests",

@@ -192,16 +192,23 @@ public enum HDF5Exchange {
     return Contents(weights: weights, float32: dtypes.first == .float32, attributes: attrs)
   }
 
+  /// The most groups and datasets ``inspect(path:)`` lists; a file with more is refused
+  /// rather than listed in part.
+  static let inspectedObjects = 10_000
+
   static func inspect(path: String) throws(ExchangeError) -> ExchangeReport {
     try isolated(path: path) { w in
       let f = try HDF5File(reading: path)
       var tensors: [ExchangeReport.Tensor] = []
       var queue = ["/"]
       var visited = 0
-      while let g = queue.first, visited < 10_000 {
+      while let g = queue.first {
         queue.removeFirst()
         for m in try f.members(of: g) {
           visited += 1
+          guard visited <= Self.inspectedObjects else {
+            throw ExchangeReason("it holds more than \(Self.inspectedObjects) objects, the most inspect lists")
+          }
           let p = (g == "/" ? "" : g) + "/" + m
           switch f.kind(of: p) {
           case .group?: queue.append(p)

@@ -101,7 +101,16 @@ public final class HDF5File {
   public func kind(of path: String) -> HDF5ObjectKind? { H5.kind(handle, path) }
 
   /// The member names of the group at `path`, in name order. The corresponding C function is `H5Literate`.
-  public func members(of path: String = "/") throws(HDF5Error) -> [String] { try H5.members(handle, path) }
+  ///
+  /// - Parameters:
+  ///   - path: the group.
+  ///   - limit: the most members listed (4096 by default).
+  /// - Throws: ``HDF5Error`` when the group cannot be read, or
+  ///   ``HDF5Error/unexpected(object:reason:)`` when it holds more than `limit` members
+  ///   (never a partial list).
+  public func members(of path: String = "/", limit: Int = 4096) throws(HDF5Error) -> [String] {
+    try H5.members(handle, path, limit: limit)
+  }
 
   /// Dimensions and element type name of the dataset at `path` without reading it.
   /// The corresponding C functions are `H5Dget_space` and `H5Dget_type`.
@@ -115,8 +124,15 @@ extension HDF5File {
   /// hard link points to (`nil` for soft and external links, which are not followed).
   /// The corresponding C functions are `H5Literate` and `H5Oget_info_by_name`.
   ///
-  /// - Throws: ``HDF5Error`` when the group or one of its objects cannot be read.
-  public func links(of path: String = "/") throws(HDF5Error) -> [HDF5Link] { try H5.links(handle, path) }
+  /// - Parameters:
+  ///   - path: the group.
+  ///   - limit: the most links read (65 536 by default).
+  /// - Throws: ``HDF5Error`` when the group or one of its objects cannot be read, or
+  ///   ``HDF5Error/unexpected(object:reason:)`` when it holds more than `limit` links
+  ///   (never a partial list).
+  public func links(of path: String = "/", limit: Int = 65_536) throws(HDF5Error) -> [HDF5Link] {
+    try H5.links(handle, path, limit: limit)
+  }
 
   /// Whether the object at `path` has an attribute `name`. The corresponding C function is `H5Aexists_by_name`.
   public func hasAttribute(_ name: String, on path: String) throws(HDF5Error) -> Bool {

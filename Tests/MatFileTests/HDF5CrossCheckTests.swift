@@ -1,4 +1,5 @@
 import Foundation
+import HDF5File
 import TestSupport
 import Testing
 
@@ -76,5 +77,30 @@ import Testing
         path: ["Theta1"], variable: "Theta1", matClass: .double, dimensions: [good.columns, good.rows],
         values: good.columnMajor)
     }
+  }
+}
+
+/// `HDF5File.links` and `members` refuse a group larger than their limit instead of
+/// returning part of it (the v7.3 cross-check compares every root link with matio's
+/// listing, so a partial list would let a variable go unchecked).
+@Suite struct HDF5ListingLimitTests {
+  // weights_v73.mat's root group: Theta1, Theta2, model and nest
+  // (tools/make_mat_fixtures.py, v73_weights).
+  let path = Fixtures.path("mat/weights_v73.mat")
+
+  @Test func linksUpToTheLimitAreRead() throws {
+    let file = try HDF5File(reading: path)
+    #expect(try file.links(of: "/", limit: 4).map(\.name) == ["Theta1", "Theta2", "model", "nest"])
+    #expect(try file.members(of: "/", limit: 4) == ["Theta1", "Theta2", "model", "nest"])
+  }
+
+  @Test func oneLinkMoreIsRefused() throws {
+    let file = try HDF5File(reading: path)
+    #expect(
+      throws: HDF5Error.unexpected(object: "/", reason: "the group holds more than 3 links, the most Theta reads")
+    ) { try file.links(of: "/", limit: 3) }
+    #expect(
+      throws: HDF5Error.unexpected(object: "/", reason: "the group holds more than 3 members, the most Theta lists")
+    ) { try file.members(of: "/", limit: 3) }
   }
 }

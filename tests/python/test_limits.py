@@ -862,3 +862,66 @@ def test_dataset_train_file_size_at(theta, tmp_path, out):
     target = str(out / "t.theta")
     cp = run_theta(theta, "train", path, "-o", target)
     refused(cp, re.compile(re.escape(path) + r": line 1, value 1: '.*' is not a number"), target, outdir=out)
+
+
+def h5_soft_links(path, groups):
+    """An HDF5 file whose root holds the groups `groups` (name → count), each with that
+    many dangling soft links (members that inspect counts but does not follow)."""
+    import h5py
+    with h5py.File(path, "w", libver=("v108", "v110")) as f:
+        for name, count in groups.items():
+            g = f.create_group(name)
+            for i in range(count):
+                g["l%05d" % i] = h5py.SoftLink("/nowhere")
+    return str(path)
+
+
+@pytest.mark.parametrize("count, ok", [(4096, True), (4097, False)])
+def test_hdf5_inspect_group_members(theta, tmp_path, out, count, ok):
+    # HDF5File.members lists at most 4096 members of a group, and refuses more
+    # instead of listing part of them.
+    path = h5_soft_links(tmp_path / "many.h5", {"g": count})
+    cp = run_theta(theta, "inspect", path)
+    if ok:
+        assert cp.returncode == 0, cp.stderr
+        assert "0 datasets" in cp.stdout, cp.stdout
+    else:
+        refused(cp, "%s: not a valid HDF5 model: /g: the group holds more than 4096 members, the most Theta lists"
+                % path, outdir=out)
+
+
+@pytest.mark.parametrize("count, ok", [(10_000, True), (10_001, False)])
+def test_hdf5_inspect_objects(theta, tmp_path, out, count, ok):
+    # inspect visits at most 10 000 members in all (here 3 groups and their links).
+    path = h5_soft_links(tmp_path / "many.h5", {"a": 4000, "b": 4000, "c": count - 8003})
+    cp = run_theta(theta, "inspect", path)
+    if ok:
+        assert cp.returncode == 0, cp.stderr
+    else:
+        refused(cp, "%s: not a valid HDF5 model: it holds more than 10000 objects, the most inspect lists" % path,
+                outdir=out)
+
+
+@pytest.mark.parametrize("links, ok", [(65_536, True), (65_537, False)])
+def test_mat_v73_root_links(theta, tmp_path, out, links, ok):
+    # The v7.3 cross-check compares every root link with matio's listing, and reads at
+    # most 65 536 of them: a longer root group is refused, not compared in part. Here a
+    # matrix and dangling soft links (which matio skips and reports as unreadable).
+    import h5py
+    import make_mat_fixtures as mf  # tools/ is on sys.path (conftest)
+
+    def build(f):
+        mf.h5_matrix(f, "Theta1", np.ones((3, 5)), "double")
+        for i in range(links - 1):
+            f["s%05d" % i] = h5py.SoftLink("/nowhere")
+
+    path = str(tmp_path / "links.mat")
+    with open(path, "wb") as fh:
+        fh.write(mf.write_v73(build))
+    cp = run_theta(theta, "inspect", path)
+    if ok:
+        assert cp.returncode == 0, cp.stderr
+        assert "Theta1               double           3×5" in cp.stdout, cp.stdout
+    else:
+        refused(cp, "%s: damaged: libhdf5 cannot read it: /: the group holds more than 65536 links, the most"
+                " Theta reads" % path, outdir=out)

@@ -252,22 +252,28 @@ enum H5 {
     }
   }
 
-  static func members(_ file: H5Handle, _ path: String) throws(HDF5Error) -> [String] {
+  static func members(_ file: H5Handle, _ path: String, limit: Int) throws(HDF5Error) -> [String] {
     try locked { () throws(HDF5Error) in
-      final class Box { var names: [String] = [] }
-      let box = Box()
+      final class Box {
+        var names: [String] = []
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+      }
+      let box = Box(limit: limit)
       let g = try owned(H5Gopen2(file.id, path, CHDF5_default()), "H5Gopen2", path, close: H5Gclose)
       var idx: hsize_t = 0
       let cb: H5L_iterate_t = { _, name, _, data in
         guard let name, let data else { return 0 }
         let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
-        if box.names.count >= 4096 { return 1 }
         box.names.append(String(cString: name))
-        return 0
+        return box.names.count > box.limit ? 1 : 0
       }
       try check(
         H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()), "H5Literate",
         path)
+      guard box.names.count <= limit else {
+        throw .unexpected(object: path, reason: "the group holds more than \(limit) members, the most Theta lists")
+      }
       return box.names
     }
   }
@@ -417,22 +423,28 @@ enum H5 {
 // MARK: read-only inspection (cross-checks of MAT v7.3 files)
 
 extension H5 {
-  static func links(_ file: H5Handle, _ path: String) throws(HDF5Error) -> [HDF5Link] {
+  static func links(_ file: H5Handle, _ path: String, limit: Int) throws(HDF5Error) -> [HDF5Link] {
     try locked { () throws(HDF5Error) in
-      final class Box { var links: [(String, Bool)] = [] }
-      let box = Box()
+      final class Box {
+        var links: [(String, Bool)] = []
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+      }
+      let box = Box(limit: limit)
       let g = try owned(H5Gopen2(file.id, path, CHDF5_default()), "H5Gopen2", path, close: H5Gclose)
       var idx: hsize_t = 0
       let cb: H5L_iterate_t = { _, name, info, data in
         guard let name, let info, let data else { return -1 }
         let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
-        if box.links.count >= 65536 { return 1 }
         box.links.append((String(cString: name), info.pointee.type == H5L_TYPE_HARD))
-        return 0
+        return box.links.count > box.limit ? 1 : 0
       }
       try check(
         H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()),
         "H5Literate", path)
+      guard box.links.count <= limit else {
+        throw .unexpected(object: path, reason: "the group holds more than \(limit) links, the most Theta reads")
+      }
       var out: [HDF5Link] = []
       for (name, hard) in box.links {
         guard hard else {
