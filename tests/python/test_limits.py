@@ -876,30 +876,32 @@ def h5_soft_links(path, groups):
     return str(path)
 
 
+def inspected(theta, path, out, ok, shows, message):
+    """`theta inspect PATH`: listed (exit 0, `shows` in the listing) when `ok`, else
+    refused with `message % path`."""
+    cp = run_theta(theta, "inspect", path)
+    if ok:
+        assert cp.returncode == 0, cp.stderr
+        assert shows in cp.stdout, cp.stdout
+    else:
+        refused(cp, message % path, outdir=out)
+
+
 @pytest.mark.parametrize("count, ok", [(4096, True), (4097, False)])
 def test_hdf5_inspect_group_members(theta, tmp_path, out, count, ok):
     # HDF5File.members lists at most 4096 members of a group, and refuses more
     # instead of listing part of them.
     path = h5_soft_links(tmp_path / "many.h5", {"g": count})
-    cp = run_theta(theta, "inspect", path)
-    if ok:
-        assert cp.returncode == 0, cp.stderr
-        assert "0 datasets" in cp.stdout, cp.stdout
-    else:
-        refused(cp, "%s: not a valid HDF5 model: /g: the group holds more than 4096 members, the most Theta lists"
-                % path, outdir=out)
+    inspected(theta, path, out, ok, "0 datasets",
+              "%s: not a valid HDF5 model: /g: the group holds more than 4096 members, the most Theta lists")
 
 
 @pytest.mark.parametrize("count, ok", [(10_000, True), (10_001, False)])
 def test_hdf5_inspect_objects(theta, tmp_path, out, count, ok):
     # inspect visits at most 10 000 members in all (here 3 groups and their links).
     path = h5_soft_links(tmp_path / "many.h5", {"a": 4000, "b": 4000, "c": count - 8003})
-    cp = run_theta(theta, "inspect", path)
-    if ok:
-        assert cp.returncode == 0, cp.stderr
-    else:
-        refused(cp, "%s: not a valid HDF5 model: it holds more than 10000 objects, the most inspect lists" % path,
-                outdir=out)
+    inspected(theta, path, out, ok, "0 datasets",
+              "%s: not a valid HDF5 model: it holds more than 10000 objects, the most inspect lists")
 
 
 @pytest.mark.parametrize("links, ok", [(65_536, True), (65_537, False)])
@@ -918,10 +920,5 @@ def test_mat_v73_root_links(theta, tmp_path, out, links, ok):
     path = str(tmp_path / "links.mat")
     with open(path, "wb") as fh:
         fh.write(mf.write_v73(build))
-    cp = run_theta(theta, "inspect", path)
-    if ok:
-        assert cp.returncode == 0, cp.stderr
-        assert "Theta1               double           3×5" in cp.stdout, cp.stdout
-    else:
-        refused(cp, "%s: damaged: libhdf5 cannot read it: /: the group holds more than 65536 links, the most"
-                " Theta reads" % path, outdir=out)
+    inspected(theta, path, out, ok, "Theta1               double           3×5",
+              "%s: damaged: libhdf5 cannot read it: /: the group holds more than 65536 links, the most Theta reads")
