@@ -618,6 +618,23 @@ def test_hdf5_fixed_string_size(theta, tmp_path, out, size, ok):
         refused(cp, "%s: not a valid HDF5 model: /@s: bad string size" % path, target, outdir=out)
 
 
+@pytest.mark.parametrize("count, ok", [
+    pytest.param(128, True, marks=pytest.mark.skipif(
+        not HEAVY, reason="decodes 64 MiB of strings (about 12 s with the debug build); set THETA_LIMITS_HEAVY=1")),
+    (129, False)])
+def test_hdf5_fixed_string_attribute_bytes(theta, tmp_path, out, count, ok):
+    # Elements (≤ 2^20) and string size (< 2^20) are each bounded, and their product
+    # too: 2^26 bytes (64 MiB) in all, here strings of 2^19 bytes. The refusal comes
+    # from the attribute's type and dataspace, before anything is allocated.
+    size = 1 << 19
+    path = h5_model(tmp_path / "m.h5", libver=("v108", "v110"), s=np.full(count, b"x" * size, dtype="S%d" % size))
+    cp, target = convert(theta, path, out)
+    if ok:
+        accepted(cp, target)
+    else:
+        refused(cp, "%s: not a valid HDF5 model: /@s: attribute too large" % path, target, outdir=out)
+
+
 @pytest.mark.parametrize("shape, ok", [((4,), True), ((2, 2), False)])
 def test_hdf5_attribute_rank(theta, tmp_path, out, shape, ok):
     path = h5_model(tmp_path / "m.h5", m=np.zeros(shape))

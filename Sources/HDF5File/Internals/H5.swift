@@ -406,6 +406,8 @@ enum H5 {
       } else {
         let size = H5Tget_size(t.id)
         guard size > 0, size < 1 << 20 else { throw .unexpected(object: object, reason: "bad string size") }
+        // 64 MiB in all: both factors are bounded, but their product could reach 1 TiB.
+        guard size * count <= 1 << 26 else { throw .unexpected(object: object, reason: "attribute too large") }
         var buf = [UInt8](repeating: 0, count: size * count)
         if count > 0 { try check(buf.withUnsafeMutableBytes { H5Aread(a, t.id, $0.baseAddress) }, "H5Aread", object) }
         for k in 0..<count {
