@@ -204,8 +204,9 @@ public struct Network: Sendable {
 
 /// The index of the first largest element of each row of `output` (`m × K`,
 /// either layout); a `NaN` counts as larger than any number and the first `NaN`
-/// of a row wins, as in `np.argmax`.
-func argmaxIndices(_ output: Matrix) -> [Int] {
+/// of a row wins, as in `np.argmax`. Prediction's rule, also used by Training to
+/// count the examples a network classifies right.
+public func argmaxIndices(_ output: Matrix) -> [Int] {
   let m = output.rows
   let k = output.columns
   let values = output.storage

@@ -256,7 +256,7 @@ public final class CostFunction: LineSearchable {
     precondition(
       x.count == layout.parameterCount && p.count == layout.parameterCount, "CostFunction: wrong parameter count")
     if let last = lastPoint, last == x, let alpha = lastLineStep, incrementalLines < Self.refreshInterval {
-      ensureShape(&spareFirstLayer, rows: lineZBase.rows, columns: lineZBase.columns)
+      spareFirstLayer.ensureColumnMajor(rows: lineZBase.rows, columns: lineZBase.columns)
       Kernels.axpy(lineZBase.storage, alpha, lineZDirection.storage, into: &spareFirstLayer)
       swap(&lineZBase, &spareFirstLayer)  // no copy
       lineIncrementalLines = incrementalLines + 1
@@ -354,13 +354,6 @@ public final class CostFunction: LineSearchable {
     }
   }
 
-  /// Makes `m` a column-major `rows × columns` matrix, keeping its storage when it is one.
-  private func ensureShape(_ m: inout Matrix, rows: Int, columns: Int) {
-    if m.rows != rows || m.columns != columns || m.layout != .columnMajor {
-      m = Matrix(rows: rows, columns: columns, layout: .columnMajor)
-    }
-  }
-
   /// One ``BlockPass`` of `kind` at `point`, and the bookkeeping of what it leaves.
   private func pass(_ kind: PassKind, at point: [Double]) {
     let blockPass = BlockPass(
@@ -385,7 +378,7 @@ public final class CostFunction: LineSearchable {
   /// A line pass at `Θ + α·P` (``PassKind/line(_:)``) on the current line's `Z₁`
   /// buffers, keeping its `δ₁` in `pendingDelta`.
   private func linePass(alpha: Double, at point: [Double]) {
-    ensureShape(&pendingDelta, rows: examples, columns: layout.shape(ofMatrix: 0).rows)
+    pendingDelta.ensureColumnMajor(rows: examples, columns: layout.shape(ofMatrix: 0).rows)
     pendingDelta.withUnsafeMutableStorage { delta in
       lineZBase.storage.withUnsafeBufferPointer { base in
         lineZDirection.storage.withUnsafeBufferPointer { direction in
@@ -453,6 +446,15 @@ public final class CostFunction: LineSearchable {
     }
   }
 
+}
+
+extension Matrix {
+  /// Makes this a column-major `rows × columns` matrix, keeping its storage when it is one.
+  mutating func ensureColumnMajor(rows: Int, columns: Int) {
+    if self.rows != rows || self.columns != columns || layout != .columnMajor {
+      self = Matrix(rows: rows, columns: columns, layout: .columnMajor)
+    }
+  }
 }
 
 /// A matrix from storage whose count is known to be right.

@@ -254,28 +254,37 @@ enum H5 {
 
   static func members(_ file: H5Handle, _ path: String, limit: Int) throws(HDF5Error) -> [String] {
     try locked { () throws(HDF5Error) in
-      final class Box {
-        var names: [String] = []
-        let limit: Int
-        init(limit: Int) { self.limit = limit }
-      }
-      let box = Box(limit: limit)
       let g = try owned(H5Gopen2(file.id, path, CHDF5_default()), "H5Gopen2", path, close: H5Gclose)
-      var idx: hsize_t = 0
-      let cb: H5L_iterate_t = { _, name, _, data in
-        guard let name, let data else { return 0 }
-        let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
-        box.names.append(String(cString: name))
-        return box.names.count > box.limit ? 1 : 0
-      }
-      try check(
-        H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()), "H5Literate",
-        path)
-      guard box.names.count <= limit else {
-        throw .unexpected(object: path, reason: "the group holds more than \(limit) members, the most Theta lists")
-      }
-      return box.names
+      return try linkNames(g, path, limit: limit, refusal: "members, the most Theta lists").map(\.name)
     }
+  }
+
+  /// The links of the open group `g` (named `path`) in name order, each with whether
+  /// it is a hard link (`H5Literate`); more than `limit` links are refused, with
+  /// "the group holds more than `limit` `refusal`", never returned in part.
+  private static func linkNames(
+    _ g: H5Handle, _ path: String, limit: Int, refusal: String
+  ) throws(HDF5Error) -> [(name: String, hard: Bool)] {
+    final class Box {
+      var links: [(name: String, hard: Bool)] = []
+      let limit: Int
+      init(limit: Int) { self.limit = limit }
+    }
+    let box = Box(limit: limit)
+    var idx: hsize_t = 0
+    let cb: H5L_iterate_t = { _, name, info, data in
+      guard let name, let info, let data else { return -1 }
+      let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
+      box.links.append((String(cString: name), info.pointee.type == H5L_TYPE_HARD))
+      return box.links.count > box.limit ? 1 : 0
+    }
+    try check(
+      H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()), "H5Literate",
+      path)
+    guard box.links.count <= limit else {
+      throw .unexpected(object: path, reason: "the group holds more than \(limit) \(refusal)")
+    }
+    return box.links
   }
 
   // MARK: attributes
@@ -427,28 +436,10 @@ enum H5 {
 extension H5 {
   static func links(_ file: H5Handle, _ path: String, limit: Int) throws(HDF5Error) -> [HDF5Link] {
     try locked { () throws(HDF5Error) in
-      final class Box {
-        var links: [(String, Bool)] = []
-        let limit: Int
-        init(limit: Int) { self.limit = limit }
-      }
-      let box = Box(limit: limit)
       let g = try owned(H5Gopen2(file.id, path, CHDF5_default()), "H5Gopen2", path, close: H5Gclose)
-      var idx: hsize_t = 0
-      let cb: H5L_iterate_t = { _, name, info, data in
-        guard let name, let info, let data else { return -1 }
-        let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
-        box.links.append((String(cString: name), info.pointee.type == H5L_TYPE_HARD))
-        return box.links.count > box.limit ? 1 : 0
-      }
-      try check(
-        H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()),
-        "H5Literate", path)
-      guard box.links.count <= limit else {
-        throw .unexpected(object: path, reason: "the group holds more than \(limit) links, the most Theta reads")
-      }
+      let links = try linkNames(g, path, limit: limit, refusal: "links, the most Theta reads")
       var out: [HDF5Link] = []
-      for (name, hard) in box.links {
+      for (name, hard) in links {
         guard hard else {
           out.append(HDF5Link(name: name, kind: nil))
           continue

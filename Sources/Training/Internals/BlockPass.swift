@@ -115,9 +115,7 @@ struct BlockPass {
     // Z₁: a product with the block's rows of X, or the line's Z₁(α) = base + α·direction.
     let units = thetas[0].rows
     if case .line(let line) = kind {
-      if w.z[0].rows != k || w.z[0].layout != .columnMajor {
-        w.z[0] = Matrix(rows: k, columns: units, layout: .columnMajor)
-      }
+      w.z[0].ensureColumnMajor(rows: k, columns: units)
       w.z[0].withUnsafeMutableStorage { z in
         guard let zb = z.baseAddress else { return }
         for j in 0..<units {
@@ -138,7 +136,8 @@ struct BlockPass {
     }
     let outputs = layout.outputs
     if case .accuracy = kind {
-      w.correct += Kernels.correct(w.a[depth - 1].storage, rows: k, columns: outputs, targets: targets, first: s)
+      let predicted = argmaxIndices(w.a[depth - 1])
+      w.correct += (0..<k).count { predicted[$0] == targets[s + $0] }
       return
     }
     Kernels.crossEntropy(

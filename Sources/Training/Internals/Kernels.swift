@@ -152,25 +152,6 @@ enum Kernels {
     theta_log(p, count)
   }
 
-  /// Examples of a block (`k × K` column-major outputs) whose most active output
-  /// (the first on ties; a NaN output wins over a number) is their target.
-  static func correct(_ a: [Double], rows k: Int, columns outputs: Int, targets: [Int], first: Int) -> Int {
-    var count = 0
-    for i in 0..<k {
-      var best = 0
-      var bestValue = a[i]
-      for j in 1..<max(outputs, 1) {
-        let v = a[i + j * k]
-        if v > bestValue || (v.isNaN && !bestValue.isNaN) {
-          best = j
-          bestValue = v
-        }
-      }
-      if best == targets[first + i] { count += 1 }
-    }
-    return count
-  }
-
   /// `δ = A − Y` for a block's `k × K` column-major outputs, one-hot targets from example `first`.
   static func outputDelta(_ a: Matrix, targets: [Int], first: Int, into delta: inout Matrix) {
     let k = a.rows
