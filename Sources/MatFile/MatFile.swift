@@ -189,9 +189,47 @@ public final class MatFile {
       guard let v73 else { throw .noSuchVariable(file: self.path, name: name) }
       return try v73.readMatrix(path: path)
     }
+    let read = try handle.readValues(path: path, check: try checker(for: name, path: path))
+    return MatMatrix(
+      name: read.name, matClass: read.header.matClass, rows: read.header.dimensions[0],
+      columns: read.header.dimensions[1], columnMajor: read.values)
+  }
+
+  /// Reads a real numeric matrix as ``readMatrix(named:)`` does, with its values laid
+  /// out row by row.
+  ///
+  /// A top-level `double` matrix of a v5 file is read a stretch of columns at a time
+  /// (`Mat_VarReadDataLinear`, about 1 MiB each) and each stretch laid out into the
+  /// rows of the result, so the whole matrix is never held column by column; the
+  /// stretches are scanned for non-finite values on the way
+  /// (``MatRows/firstNonFinite``). Anything else is read by ``readMatrix(named:)`` and
+  /// then laid out.
+  ///
+  /// - Parameter name: a top-level variable name, or a dotted path into structs.
+  /// - Returns: the matrix, row-major.
+  /// - Throws: what ``readMatrix(named:)`` throws.
+  public func readRows(named name: String) throws(MatFileError) -> MatRows {
+    let path = try components(of: name)
+    if let handle, path.count == 1,
+      let read = try handle.readDoubleRows(name: name, check: try checker(for: name, path: path))
+    {
+      let m = read.header.dimensions[0]
+      return MatRows(
+        name: name, matClass: .double, rows: m, columns: read.header.dimensions[1],
+        rowMajor: read.values, firstNonFinite: read.firstNonFinite.map { (row: $0 % m, column: $0 / m) })
+    }
+    return MatRows(try readMatrix(named: name))
+  }
+
+  /// Refuses `name` (split into `path`) from the checked structure of a v4/v5 file
+  /// before matio reads any data, and returns the check of matio's header that a read
+  /// runs before converting values: it must agree with the structure and be a class
+  /// ``readMatrix(named:)`` converts.
+  private func checker(
+    for name: String, path: [String]
+  ) throws(MatFileError) -> (String, VariableHeader) throws(MatFileError) -> Void {
     let entry = try layoutEntry(path[0])
     if let entry {
-      // Refuse from the checked structure before matio reads any data.
       if path.count == 1 {
         if let refusal = Refusal.check(
           matClass: entry.matClass, isComplex: entry.isComplex, dimensions: entry.dimensions,
@@ -204,7 +242,7 @@ public final class MatFile {
       }
     }
     let file = self.path
-    let read = try handle.readValues(path: path) { (dotted, header) throws(MatFileError) in
+    return { [self] (dotted, header) throws(MatFileError) in
       if let entry, path.count == 1, let difference = disagreement(matio: header, entry: entry) {
         throw .inconsistent(file: file, variable: dotted, problem: difference)
       }
@@ -215,9 +253,6 @@ public final class MatFile {
         throw refusal.error(file: file, variable: dotted)
       }
     }
-    return MatMatrix(
-      name: read.name, matClass: read.header.matClass, rows: read.header.dimensions[0],
-      columns: read.header.dimensions[1], columnMajor: read.values)
   }
 
   /// Whether `name` (a variable, or a dotted path to a struct field) exists, whatever

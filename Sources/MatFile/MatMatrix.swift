@@ -42,21 +42,7 @@ public struct MatMatrix: Sendable {
   /// otherwise, so a stretch's lane sums of `v·0` hold a NaN exactly when the stretch
   /// holds a value that is not finite; only that stretch is then searched value by value.
   public var firstNonFinite: Int? {
-    columnMajor.withUnsafeBufferPointer { v -> Int? in
-      guard let base = v.baseAddress else { return nil }
-      let raw = UnsafeRawPointer(base)
-      let stretch = 512
-      var start = 0
-      while start + stretch <= v.count {
-        var sum = SIMD8<Double>()
-        for g in stride(from: start, to: start + stretch, by: 8) {
-          sum += raw.loadUnaligned(fromByteOffset: g * 8, as: SIMD8<Double>.self) * 0
-        }
-        if sum.sum().isNaN { return (start..<(start + stretch)).first { !v[$0].isFinite } }
-        start += stretch
-      }
-      return (start..<v.count).first { !v[$0].isFinite }
-    }
+    columnMajor.withUnsafeBufferPointer { Transpose.firstNonFinite($0) }
   }
 
   /// The values row by row (numpy's `ravel()` order): row 0 first.

@@ -4,6 +4,7 @@ import Datasets
 import Exchange
 import FoundationEssentials
 import Inference
+import LinearAlgebra
 import MatFile
 import ModelFormat
 import PNGImage
@@ -76,9 +77,11 @@ func parseInputShape(_ text: String) throws -> [Int] {
 }
 
 /// Examples from a MAT file (`x`, and `y` when present or required), a CSV file
-/// (the label last when `csvLabels`), or `-` for CSV on standard input.
+/// (the label last when `csvLabels`), or `-` for CSV on standard input. A MAT file's
+/// `x` comes in `layout`; CSV rows are always row-major.
 func loadExamples(
-  _ path: String, x: String, y: String, requireY: Bool, csvLabels: Bool
+  _ path: String, x: String, y: String, requireY: Bool, csvLabels: Bool,
+  layout: MatrixLayout = .columnMajor
 ) throws -> Dataset {
   let column: LabelColumn = csvLabels ? .last : .none
   if path == "-" {
@@ -88,5 +91,5 @@ func loadExamples(
   if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") {
     return try Dataset.csv(path: path, labelColumn: column)
   }
-  return try Dataset.mat(path: path, x: x, y: y, requireY: requireY)
+  return try Dataset.mat(path: path, x: x, y: y, requireY: requireY, layout: layout)
 }

@@ -71,7 +71,8 @@ extension Theta {
         }
         let network = try Network(try ModelFile.read(path: model))
         let data = try loadExamples(
-          input, x: xName, y: yName ?? "y", requireY: yName != nil, csvLabels: labeled)
+          input, x: xName, y: yName ?? "y", requireY: yName != nil, csvLabels: labeled,
+          layout: Network.preferredInputLayout)
         guard data.features.columns == network.inputSize else {
           throw PredictError.width(
             input: input, features: data.features.columns, model: model, expected: network.inputSize)

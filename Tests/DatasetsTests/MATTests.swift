@@ -18,6 +18,19 @@ import Testing
     #expect(d.features.storage.allSatisfy { $0 >= 0 && $0 <= 1 })
   }
 
+  /// Asked for row-major examples, a MAT file gives the same examples and labels, laid
+  /// out row by row: the CSV copy's layout, value for value.
+  @Test func rowMajorLayout() throws {
+    let columns = try Dataset.mat(path: Fixtures.path("digits20.mat"))
+    let rows = try Dataset.mat(path: Fixtures.path("digits20.mat"), layout: .rowMajor)
+    #expect(rows.features.layout == .rowMajor)
+    #expect(rows.features == columns.features && rows.labels == columns.labels)
+    #expect(rows.features.storage == columns.features.rowMajorValues)
+    let tiny = try Dataset.mat(path: Fixtures.path("tiny-data.mat"), requireY: true, layout: .rowMajor)
+    let csv = try Dataset.csv(path: Fixtures.path("tiny-data.csv"), labelColumn: .last)
+    #expect(tiny.features.storage == csv.features.storage && tiny.features.layout == csv.features.layout)
+  }
+
   /// The MAT and CSV copies of the tiny data agree exactly.
   @Test func tinyMatEqualsTinyCSV() throws {
     let mat = try Dataset.mat(path: Fixtures.path("tiny-data.mat"), requireY: true)

@@ -167,17 +167,26 @@ def test_mat_width_mismatch_fails_cleanly(theta_bin, model, digits20_data, tmp_p
 
 
 @pytest.mark.parametrize("bad_value, shown", [(np.nan, "nan"), (np.inf, "inf"), (-np.inf, "-inf")])
-@pytest.mark.parametrize("row, column", [(0, 0), (1796, 399), (1234, 17)])
+@pytest.mark.parametrize("row, column, decoy", [
+    (0, 0, (1796, 399)),
+    (1796, 399, None),
+    (1234, 17, (1796, 399)),
+    # The decoy comes first row by row, later column by column; theta reads X row by
+    # row for prediction, in stretches of whole columns (72 columns of 1797 rows here).
+    (1500, 2, (3, 40)),     # both in the first stretch
+    (1500, 2, (3, 300)),    # the decoy in a later stretch
+    (10, 150, (0, 399)),    # neither in the first stretch
+])
 def test_mat_non_finite_example_is_refused(theta_bin, model, digits20_data, tmp_path,
-                                           bad_value, shown, row, column):
+                                           bad_value, shown, row, column, decoy):
     """A NaN or infinity anywhere in X is refused, naming its 1-based row and column
     (the first one in MATLAB's column-major order), with no output file."""
     _, _, theta_model, _, _ = model
     X, y = digits20_data
     X = X.copy()
     X[row, column] = bad_value
-    if (row, column) != (1796, 399):
-        X[1796, 399] = np.nan  # later in column-major order: not the one reported
+    if decoy is not None:
+        X[decoy] = np.nan  # later in column-major order: not the one reported
     bad = tmp_path / "nonfinite.mat"
     savemat_fixed(str(bad), {"X": X, "y": y.astype(float).reshape(-1, 1)})
     out = tmp_path / "never.txt"

@@ -336,6 +336,73 @@ final class MatioHandle {
     }
   }
 
+  /// Reads a top-level real `double` matrix of a v5 file row by row: `Mat_VarReadInfo`,
+  /// then `Mat_VarReadDataLinear` over a stretch of whole columns at a time (about
+  /// 1 MiB) into one reused buffer, each stretch scanned for non-finite values and laid
+  /// out into the rows of the result (``Transpose/columnsToRows(_:rows:columns:into:rowStride:)``).
+  ///
+  /// Only whole columns are read, as one linear range each time: matio 1.5.23's
+  /// `Mat_VarReadData` ignores the starting column of a slab whose rows span the
+  /// whole matrix and reads from the first column instead.
+  ///
+  /// - Parameters:
+  ///   - name: the top-level variable.
+  ///   - check: throws to refuse the variable before its data is read.
+  ///   - stretchBytes: the size of the column stretches (at least one column each).
+  /// - Returns: `nil` when ``readDoubles(name:check:)`` would decline, or the matrix
+  ///   has 2³¹ values or more; ``readValues(path:check:)`` then takes over. The
+  ///   first non-finite value is given as its column-major index.
+  func readDoubleRows(
+    name: String, check: (String, VariableHeader) throws(MatFileError) -> Void,
+    stretchBytes: Int = 1 << 20
+  ) throws(MatFileError) -> (header: VariableHeader, values: [Double], firstNonFinite: Int?)? {
+    try Matio.locked {
+      () throws(MatFileError) -> (header: VariableHeader, values: [Double], firstNonFinite: Int?)? in
+      guard Mat_GetVersion(raw) == MAT_FT_MAT5 else { return nil }
+      _ = Mat_Rewind(raw)
+      guard let v = Mat_VarReadInfo(raw, name) else { return nil }
+      defer { Mat_VarFree(v) }
+      let header = VariableHeader(v)
+      guard header.matClass == .double, !header.isComplex, v.pointee.rank == 2,
+        v.pointee.compression == MAT_COMPRESSION_NONE, header.dimensions.count == 2,
+        header.dimensions.allSatisfy({ $0 > 0 }),
+        let count = checkedProduct(header.dimensions), count <= Int(Int32.max)
+      else { return nil }
+      try check(name, header)
+      let (m, n) = (header.dimensions[0], header.dimensions[1])
+      let stretch = max(1, min(n, stretchBytes / (8 * m)))
+      var scratch = [Double](repeating: 0, count: m * stretch)
+      var failed = false
+      var firstBad: Int?
+      let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+        guard let target = buffer.baseAddress else { return }
+        var c0 = 0
+        while c0 < n {
+          let columns = min(stretch, n - c0)
+          let status = scratch.withUnsafeMutableBufferPointer { s -> Int32 in
+            // Zeroed first: whatever matio might leave unwritten reads as 0, never as old values.
+            s.update(repeating: 0)
+            return Mat_VarReadDataLinear(raw, v, s.baseAddress, Int32(c0 * m), 1, Int32(columns * m))
+          }
+          guard status == 0 else {
+            failed = true
+            return
+          }
+          scratch.withUnsafeBufferPointer { s in
+            let read = UnsafeBufferPointer(rebasing: s[0..<(columns * m)])
+            if firstBad == nil, let bad = Transpose.firstNonFinite(read) { firstBad = c0 * m + bad }
+            Transpose.columnsToRows(read.baseAddress!, rows: m, columns: columns, into: target + c0, rowStride: n)
+          }
+          c0 += columns
+        }
+        initialized = count
+      }
+      guard !failed, v.pointee.data_type == MAT_T_DOUBLE, v.pointee.data_size == 8 else { return nil }
+      return (header, values, firstBad)
+    }
+  }
+
   /// Whether the variable or struct field at `path` exists (`Mat_VarRead`,
   /// `Mat_VarGetStructFieldByName`).
   func exists(path: [String]) -> Bool {
