@@ -199,7 +199,7 @@ public final class MatFile {
   /// out row by row.
   ///
   /// A top-level `double` matrix of a v5 file is read a stretch of columns at a time
-  /// (`Mat_VarReadDataLinear`, about 1 MiB each) and each stretch laid out into the
+  /// (`Mat_VarReadDataLinear`, about 4 MiB each) and each stretch laid out into the
   /// rows of the result, so the whole matrix is never held column by column; the
   /// stretches are scanned for non-finite values on the way
   /// (``MatRows/firstNonFinite``). Anything else is read by ``readMatrix(named:)`` and

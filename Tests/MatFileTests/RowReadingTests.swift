@@ -92,15 +92,21 @@ import Testing
     expectSame(rows, try mat.readMatrix(named: "X"), "\(columns) columns per stretch")
   }
 
-  /// The layout kernel for shapes that are not multiples of its 8 rows.
-  @Test func columnsToRowsHandlesEveryShape() {
-    for (m, n) in [(1, 1), (7, 3), (8, 1), (9, 5), (17, 16), (64, 3)] {
+  /// The layout kernels, on one thread and on two, for shapes that are not multiples
+  /// of their 8 rows (two threads from 1024 rows).
+  @Test(arguments: [false, true]) func columnsToRowsHandlesEveryShape(_ twoThreads: Bool) {
+    for (m, n) in [(1, 1), (7, 3), (8, 1), (9, 5), (17, 16), (64, 3), (1023, 2), (1029, 5), (2050, 3)] {
       let source = (0..<(m * n)).map { Double($0) }
       let stride = n + 2  // rows wider than the matrix: the extra columns stay untouched
       var target = [Double](repeating: -1, count: m * stride)
       source.withUnsafeBufferPointer { s in
         target.withUnsafeMutableBufferPointer { t in
-          Transpose.columnsToRows(s.baseAddress!, rows: m, columns: n, into: t.baseAddress!, rowStride: stride)
+          if twoThreads {
+            Transpose.columnsToRowsOnTwoThreads(
+              s.baseAddress!, rows: m, columns: n, into: t.baseAddress!, rowStride: stride)
+          } else {
+            Transpose.columnsToRows(s.baseAddress!, rows: m, columns: n, into: t.baseAddress!, rowStride: stride)
+          }
         }
       }
       var wrong = 0

@@ -172,10 +172,10 @@ def test_mat_width_mismatch_fails_cleanly(theta_bin, model, digits20_data, tmp_p
     (1796, 399, None),
     (1234, 17, (1796, 399)),
     # The decoy comes first row by row, later column by column; theta reads X row by
-    # row for prediction, in stretches of whole columns (72 columns of 1797 rows here).
+    # row for prediction, in stretches of whole columns (4 MiB: 291 columns of 1797 rows here).
     (1500, 2, (3, 40)),     # both in the first stretch
     (1500, 2, (3, 300)),    # the decoy in a later stretch
-    (10, 150, (0, 399)),    # neither in the first stretch
+    (10, 350, (0, 399)),    # neither in the first stretch
 ])
 def test_mat_non_finite_example_is_refused(theta_bin, model, digits20_data, tmp_path,
                                            bad_value, shown, row, column, decoy):

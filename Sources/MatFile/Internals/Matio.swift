@@ -338,8 +338,9 @@ final class MatioHandle {
 
   /// Reads a top-level real `double` matrix of a v5 file row by row: `Mat_VarReadInfo`,
   /// then `Mat_VarReadDataLinear` over a stretch of whole columns at a time (about
-  /// 1 MiB) into one reused buffer, each stretch scanned for non-finite values and laid
-  /// out into the rows of the result (``Transpose/columnsToRows(_:rows:columns:into:rowStride:)``).
+  /// 4 MiB, so it stays in the shared cache) into one reused buffer, each stretch
+  /// scanned for non-finite values and laid out into the rows of the result on two
+  /// threads (``Transpose/columnsToRowsOnTwoThreads(_:rows:columns:into:rowStride:)``).
   ///
   /// Only whole columns are read, as one linear range each time: matio 1.5.23's
   /// `Mat_VarReadData` ignores the starting column of a slab whose rows span the
@@ -354,7 +355,7 @@ final class MatioHandle {
   ///   first non-finite value is given as its column-major index.
   func readDoubleRows(
     name: String, check: (String, VariableHeader) throws(MatFileError) -> Void,
-    stretchBytes: Int = 1 << 20
+    stretchBytes: Int = 4 << 20
   ) throws(MatFileError) -> (header: VariableHeader, values: [Double], firstNonFinite: Int?)? {
     try Matio.locked {
       () throws(MatFileError) -> (header: VariableHeader, values: [Double], firstNonFinite: Int?)? in
@@ -392,7 +393,8 @@ final class MatioHandle {
           scratch.withUnsafeBufferPointer { s in
             let read = UnsafeBufferPointer(rebasing: s[0..<(columns * m)])
             if firstBad == nil, let bad = Transpose.firstNonFinite(read) { firstBad = c0 * m + bad }
-            Transpose.columnsToRows(read.baseAddress!, rows: m, columns: columns, into: target + c0, rowStride: n)
+            Transpose.columnsToRowsOnTwoThreads(
+              read.baseAddress!, rows: m, columns: columns, into: target + c0, rowStride: n)
           }
           c0 += columns
         }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Column-major blocks of values laid out row by row, and the finiteness scan both
 /// layouts share.
 enum Transpose {
@@ -11,24 +13,95 @@ enum Transpose {
     _ source: UnsafePointer<Double>, rows m: Int, columns n: Int,
     into target: UnsafeMutablePointer<Double>, rowStride: Int
   ) {
-    let raw = UnsafeRawPointer(source)
     var r0 = 0
     while r0 + 8 <= m {
-      let t = target + r0 * rowStride
+      // Pointer arithmetic only: no overflow checks in the inner loop.
+      let t0 = target + r0 * rowStride
+      let t1 = t0 + rowStride
+      let t2 = t1 + rowStride
+      let t3 = t2 + rowStride
+      let t4 = t3 + rowStride
+      let t5 = t4 + rowStride
+      let t6 = t5 + rowStride
+      let t7 = t6 + rowStride
+      var s = UnsafeRawPointer(source + r0)
+      let step = m * MemoryLayout<Double>.stride
       for c in 0..<n {
-        let v = raw.loadUnaligned(fromByteOffset: (c * m + r0) * 8, as: SIMD8<Double>.self)
-        t[c] = v[0]
-        t[rowStride + c] = v[1]
-        t[2 * rowStride + c] = v[2]
-        t[3 * rowStride + c] = v[3]
-        t[4 * rowStride + c] = v[4]
-        t[5 * rowStride + c] = v[5]
-        t[6 * rowStride + c] = v[6]
-        t[7 * rowStride + c] = v[7]
+        let v = s.loadUnaligned(as: SIMD8<Double>.self)
+        t0[c] = v[0]
+        t1[c] = v[1]
+        t2[c] = v[2]
+        t3[c] = v[3]
+        t4[c] = v[4]
+        t5[c] = v[5]
+        t6[c] = v[6]
+        t7[c] = v[7]
+        s += step
       }
       r0 += 8
     }
     for r in r0..<m {
+      for c in 0..<n { target[r * rowStride + c] = source[c * m + r] }
+    }
+  }
+
+  /// ``columnsToRows(_:rows:columns:into:rowStride:)`` with the rows split in two
+  /// halves (at a multiple of 8) laid out concurrently; small blocks on the calling
+  /// thread alone.
+  static func columnsToRowsOnTwoThreads(
+    _ source: UnsafePointer<Double>, rows m: Int, columns n: Int,
+    into target: UnsafeMutablePointer<Double>, rowStride: Int
+  ) {
+    let half = (m / 2) & ~7
+    guard half >= 512 else {
+      columnsToRows(source, rows: m, columns: n, into: target, rowStride: rowStride)
+      return
+    }
+    nonisolated(unsafe) let (s, t) = (source, target)
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+      if part == 0 {
+        columnsToRowsPart(s, rows: m, range: 0..<half, columns: n, into: t, rowStride: rowStride)
+      } else {
+        columnsToRowsPart(s, rows: m, range: half..<m, columns: n, into: t, rowStride: rowStride)
+      }
+    }
+  }
+
+  /// Rows `range` of the column-major `rows × columns` matrix at `source` into the
+  /// same rows of `target`.
+  private static func columnsToRowsPart(
+    _ source: UnsafePointer<Double>, rows m: Int, range: Range<Int>, columns n: Int,
+    into target: UnsafeMutablePointer<Double>, rowStride: Int
+  ) {
+    // The part is a matrix of its own whose columns lie `m` apart: lay it out with a
+    // column stride of m by treating each 8-row group separately.
+    var r0 = range.lowerBound
+    let step = m * MemoryLayout<Double>.stride
+    while r0 + 8 <= range.upperBound {
+      let t0 = target + r0 * rowStride
+      let t1 = t0 + rowStride
+      let t2 = t1 + rowStride
+      let t3 = t2 + rowStride
+      let t4 = t3 + rowStride
+      let t5 = t4 + rowStride
+      let t6 = t5 + rowStride
+      let t7 = t6 + rowStride
+      var s = UnsafeRawPointer(source + r0)
+      for c in 0..<n {
+        let v = s.loadUnaligned(as: SIMD8<Double>.self)
+        t0[c] = v[0]
+        t1[c] = v[1]
+        t2[c] = v[2]
+        t3[c] = v[3]
+        t4[c] = v[4]
+        t5[c] = v[5]
+        t6[c] = v[6]
+        t7[c] = v[7]
+        s += step
+      }
+      r0 += 8
+    }
+    for r in r0..<range.upperBound {
       for c in 0..<n { target[r * rowStride + c] = source[c * m + r] }
     }
   }
