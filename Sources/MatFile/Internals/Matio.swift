@@ -305,19 +305,7 @@ final class MatioHandle {
   private func readDoubles(
     name: String, check: (String, VariableHeader) throws(MatFileError) -> Void
   ) throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double])? {
-    try Matio.locked {
-      () throws(MatFileError) -> (name: String, header: VariableHeader, values: [Double])? in
-      guard Mat_GetVersion(raw) == MAT_FT_MAT5 else { return nil }
-      _ = Mat_Rewind(raw)
-      guard let v = Mat_VarReadInfo(raw, name) else { return nil }
-      defer { Mat_VarFree(v) }
-      let header = VariableHeader(v)
-      guard header.matClass == .double, !header.isComplex, v.pointee.rank == 2,
-        v.pointee.compression == MAT_COMPRESSION_NONE, header.dimensions.count == 2,
-        header.dimensions.allSatisfy({ $0 > 0 && $0 <= Int(Int32.max) }),
-        let count = checkedProduct(header.dimensions)
-      else { return nil }
-      try check(name, header)
+    try withPlainDoubles(name: name, check: check) { v, header, count in
       var start: [Int32] = [0, 0]
       var stride: [Int32] = [1, 1]
       var edge = header.dimensions.map { Int32($0) }
@@ -329,10 +317,7 @@ final class MatioHandle {
         initialized = count
         status = Mat_VarReadData(raw, v, buffer.baseAddress, &start, &stride, &edge)
       }
-      guard status == 0, v.pointee.data_type == MAT_T_DOUBLE, v.pointee.data_size == 8 else {
-        return nil
-      }
-      return (name, header, values)
+      return status == 0 ? (name, header, values) : nil
     }
   }
 
@@ -357,19 +342,8 @@ final class MatioHandle {
     name: String, check: (String, VariableHeader) throws(MatFileError) -> Void,
     stretchBytes: Int = 4 << 20
   ) throws(MatFileError) -> (header: VariableHeader, values: [Double], firstNonFinite: Int?)? {
-    try Matio.locked {
-      () throws(MatFileError) -> (header: VariableHeader, values: [Double], firstNonFinite: Int?)? in
-      guard Mat_GetVersion(raw) == MAT_FT_MAT5 else { return nil }
-      _ = Mat_Rewind(raw)
-      guard let v = Mat_VarReadInfo(raw, name) else { return nil }
-      defer { Mat_VarFree(v) }
-      let header = VariableHeader(v)
-      guard header.matClass == .double, !header.isComplex, v.pointee.rank == 2,
-        v.pointee.compression == MAT_COMPRESSION_NONE, header.dimensions.count == 2,
-        header.dimensions.allSatisfy({ $0 > 0 }),
-        let count = checkedProduct(header.dimensions), count <= Int(Int32.max)
-      else { return nil }
-      try check(name, header)
+    try withPlainDoubles(name: name, check: check) { v, header, count in
+      guard count <= Int(Int32.max) else { return nil }
       let (m, n) = (header.dimensions[0], header.dimensions[1])
       let stretch = max(1, min(n, stretchBytes / (8 * m)))
       var scratch = [Double](repeating: 0, count: m * stretch)
@@ -400,8 +374,38 @@ final class MatioHandle {
         }
         initialized = count
       }
-      guard !failed, v.pointee.data_type == MAT_T_DOUBLE, v.pointee.data_size == 8 else { return nil }
-      return (header, values, firstBad)
+      return failed ? nil : (header, values, firstBad)
+    }
+  }
+
+  /// Under the lock: `body`'s reading of the top-level variable `name` when matio sees
+  /// it as a real 2-D `double` matrix of a v5 file, stored uncompressed (the image
+  /// matio reads is inflated) with each dimension below 2³¹, after `check` has passed
+  /// its header; `nil` when it is anything else, when `body` declines, or when matio's
+  /// buffer type after the read is not `double`.
+  ///
+  /// - Parameters:
+  ///   - body: reads with matio's variable, its header and its value count.
+  private func withPlainDoubles<R>(
+    name: String, check: (String, VariableHeader) throws(MatFileError) -> Void,
+    _ body: (UnsafeMutablePointer<matvar_t>, VariableHeader, Int) -> R?
+  ) throws(MatFileError) -> R? {
+    try Matio.locked { () throws(MatFileError) -> R? in
+      guard Mat_GetVersion(raw) == MAT_FT_MAT5 else { return nil }
+      _ = Mat_Rewind(raw)
+      guard let v = Mat_VarReadInfo(raw, name) else { return nil }
+      defer { Mat_VarFree(v) }
+      let header = VariableHeader(v)
+      guard header.matClass == .double, !header.isComplex, v.pointee.rank == 2,
+        v.pointee.compression == MAT_COMPRESSION_NONE, header.dimensions.count == 2,
+        header.dimensions.allSatisfy({ $0 > 0 && $0 <= Int(Int32.max) }),
+        let count = checkedProduct(header.dimensions)
+      else { return nil }
+      try check(name, header)
+      guard let result = body(v, header, count), v.pointee.data_type == MAT_T_DOUBLE,
+        v.pointee.data_size == 8
+      else { return nil }
+      return result
     }
   }
 

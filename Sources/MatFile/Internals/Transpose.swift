@@ -13,36 +13,7 @@ enum Transpose {
     _ source: UnsafePointer<Double>, rows m: Int, columns n: Int,
     into target: UnsafeMutablePointer<Double>, rowStride: Int
   ) {
-    var r0 = 0
-    while r0 + 8 <= m {
-      // Pointer arithmetic only: no overflow checks in the inner loop.
-      let t0 = target + r0 * rowStride
-      let t1 = t0 + rowStride
-      let t2 = t1 + rowStride
-      let t3 = t2 + rowStride
-      let t4 = t3 + rowStride
-      let t5 = t4 + rowStride
-      let t6 = t5 + rowStride
-      let t7 = t6 + rowStride
-      var s = UnsafeRawPointer(source + r0)
-      let step = m * MemoryLayout<Double>.stride
-      for c in 0..<n {
-        let v = s.loadUnaligned(as: SIMD8<Double>.self)
-        t0[c] = v[0]
-        t1[c] = v[1]
-        t2[c] = v[2]
-        t3[c] = v[3]
-        t4[c] = v[4]
-        t5[c] = v[5]
-        t6[c] = v[6]
-        t7[c] = v[7]
-        s += step
-      }
-      r0 += 8
-    }
-    for r in r0..<m {
-      for c in 0..<n { target[r * rowStride + c] = source[c * m + r] }
-    }
+    columnsToRows(source, rows: m, range: 0..<m, columns: n, into: target, rowStride: rowStride)
   }
 
   /// ``columnsToRows(_:rows:columns:into:rowStride:)`` with the rows split in two
@@ -60,21 +31,21 @@ enum Transpose {
     nonisolated(unsafe) let (s, t) = (source, target)
     DispatchQueue.concurrentPerform(iterations: 2) { part in
       if part == 0 {
-        columnsToRowsPart(s, rows: m, range: 0..<half, columns: n, into: t, rowStride: rowStride)
+        columnsToRows(s, rows: m, range: 0..<half, columns: n, into: t, rowStride: rowStride)
       } else {
-        columnsToRowsPart(s, rows: m, range: half..<m, columns: n, into: t, rowStride: rowStride)
+        columnsToRows(s, rows: m, range: half..<m, columns: n, into: t, rowStride: rowStride)
       }
     }
   }
 
   /// Rows `range` of the column-major `rows × columns` matrix at `source` into the
-  /// same rows of `target`.
-  private static func columnsToRowsPart(
+  /// same rows of `target`, eight rows at a time: each column's eight values are one
+  /// contiguous read, and the eight target rows are written side by side.
+  private static func columnsToRows(
     _ source: UnsafePointer<Double>, rows m: Int, range: Range<Int>, columns n: Int,
     into target: UnsafeMutablePointer<Double>, rowStride: Int
   ) {
-    // The part is a matrix of its own whose columns lie `m` apart: lay it out with a
-    // column stride of m by treating each 8-row group separately.
+    // Pointer arithmetic only: no overflow checks in the inner loop.
     var r0 = range.lowerBound
     let step = m * MemoryLayout<Double>.stride
     while r0 + 8 <= range.upperBound {
