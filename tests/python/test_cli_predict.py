@@ -248,3 +248,49 @@ def test_convert_refuses_overwrite_without_force(theta_bin, tmp_path):
     assert out.read_bytes() == b"precious"
     ok(run(theta_bin, "convert", src, out, "--force"))
     assert out.read_bytes() != b"precious"
+
+
+def _double_stored_as(bo, name, values, mi_type, dtype):
+    """A miMATRIX element of class double whose data is stored in a smaller type, as
+    MATLAB saves whole-number doubles (matio converts them back to double)."""
+    import struct
+    import make_mat_fixtures as mf  # tools/ is on sys.path (conftest)
+    body = mf.sub_element(bo, mf.MI_UINT32, struct.pack(bo + "II", mf.MX_DOUBLE, 0))
+    body += mf.sub_element(bo, mf.MI_INT32, struct.pack(bo + "ii", *values.shape))
+    body += mf.sub_element(bo, mf.MI_INT8, name.encode("ascii"))
+    body += mf.sub_element(bo, mi_type, values.astype(np.dtype(dtype).newbyteorder(bo)).tobytes(order="F"))
+    return struct.pack(bo + "II", mf.MI_MATRIX, len(body)) + body
+
+
+@pytest.mark.parametrize("compress", [False, True])
+@pytest.mark.parametrize("storage", ["uint8", "int16"])
+def test_mat_doubles_stored_in_smaller_types(theta_bin, model, digits20_data, tmp_path, storage, compress):
+    """X of class double stored as uint8 or int16 (MATLAB's compact storage of whole
+    numbers) predicts exactly as the same values stored as doubles: theta reads X row
+    by row in stretches of columns, and each stretch starts at its own offset in the
+    smaller type."""
+    import make_mat_fixtures as mf
+    _, _, theta_model, T1, T2 = model
+    X, y = digits20_data
+    Xi = np.round(X * 16) - (8 if storage == "int16" else 0)
+    mi_type = mf.MI_UINT8 if storage == "uint8" else mf.MI_INT16
+    bo = "<"
+    elements = [_double_stored_as(bo, "X", Xi, mi_type, storage),
+                _double_stored_as(bo, "y", y.astype(float).reshape(-1, 1), mf.MI_UINT8, "uint8")]
+    if compress:
+        elements = [mf.compressed(bo, e) for e in elements]
+    compact = tmp_path / "compact.mat"
+    compact.write_bytes(mf.v5_header(bo) + b"".join(elements))
+    plain = tmp_path / "plain.mat"
+    savemat_fixed(str(plain), {"X": Xi, "y": y.astype(float).reshape(-1, 1)})
+    assert np.array_equal(loadmat(str(compact))["X"], Xi)  # scipy reads the hand-made file alike
+    outputs = []
+    for path in (compact, plain):
+        r = run(theta_bin, "predict", theta_model, path, "--proba")
+        assert r.returncode == 0, r.stderr
+        outputs.append((r.stdout, r.stderr))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1].startswith("accuracy: ")
+    labels, P = parse_proba(outputs[0][0])
+    assert np.array_equal(labels, seed.predict(T1, T2, Xi))
+    assert np.max(np.abs(P - seed.predict_proba(T1, T2, Xi))) <= 1e-12
