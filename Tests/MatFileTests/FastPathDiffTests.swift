@@ -3,7 +3,7 @@ import Testing
 
 @testable import MatFile
 
-/// Temporary differential test (perf work): the fast path must never accept what the
+/// Differential test of the structural check: the fast path must never accept what the
 /// reference rejects, and when it accepts, its layout and image equal the reference's.
 @Suite struct FastPathDiffTests {
   static let files = [
