@@ -232,7 +232,6 @@ public enum CSVExchange {
       guard let sizes, sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 < 1 << 24 }) else {
         throw fail(file, "bad model.layer_sizes")
       }
-      let values = try numbers(file, bytes: try load(file), dtype: dtype, oneValuePerRow: true).values
       // Each term is below 2^48, but enough of them overflow Int (fuzzing, issue 6).
       var needed = 0
       var overflow = false
@@ -242,6 +241,8 @@ public enum CSVExchange {
         overflow = overflow || o1 || o2
         needed = sum
       }
+      let bound = TableBound(values: overflow ? nil : needed, need: "layer sizes \(sizes) need \(needed)")
+      let values = try numbers(file, bytes: try load(file), dtype: dtype, oneValuePerRow: true, bound: bound).values
       guard !overflow, values.count == needed else {
         throw fail(
           file,
@@ -259,7 +260,14 @@ public enum CSVExchange {
       var k = 1
       while sizes.map({ k < $0.count }) ?? exists("\(base).Theta\(k).csv") {
         let file = "\(base).Theta\(k).csv"
-        let table = try numbers(file, bytes: try load(file), dtype: dtype)
+        var bound = TableBound()
+        if let sizes {
+          let columns = sizes[k - 1].addingReportingOverflow(1)
+          bound = TableBound(
+            rows: sizes[k], columns: columns.overflow ? nil : columns.partialValue,
+            need: "layer sizes need \(sizes[k])×\(columns.overflow ? "(\(sizes[k - 1]) + 1)" : String(columns.partialValue))")
+        }
+        let table = try numbers(file, bytes: try load(file), dtype: dtype, bound: bound)
         guard table.rows >= 1 else { throw fail(file, "no rows") }
         let columns = table.columns
         // The sidecar's sizes are any Int64: compare without computing sizes[k - 1] + 1,
@@ -290,8 +298,11 @@ public enum CSVExchange {
   ///
   /// Values go straight into one array: a list of every line and field first took ~25
   /// bytes per byte of a file of line ends or commas (fuzzing, issue 6).
+  ///
+  /// Parsing stops at the first row, field or value beyond `bound`, so a file much
+  /// larger than the sidecar declares is refused in the time the declared shape takes.
   static func numbers(
-    _ file: String, bytes: [UInt8], dtype: DType, oneValuePerRow: Bool = false
+    _ file: String, bytes: [UInt8], dtype: DType, oneValuePerRow: Bool = false, bound: TableBound = TableBound()
   ) throws(ExchangeError) -> (values: [Double], rows: Int, columns: Int) {
     func fail(_ reason: String) -> ExchangeError { .malformed(file: file, format: .csv, reason: reason) }
     guard String(validating: bytes, as: UTF8.self) != nil else { throw fail("not UTF-8 text") }
@@ -302,6 +313,7 @@ public enum CSVExchange {
     let end = bytes.last == UInt8(ascii: "\n") ? bytes.count - 1 : bytes.count  // the final line end
     var lineStart = 0
     while lineStart <= end {
+      if let most = bound.rows, rows == most { throw fail("more than \(most) rows, \(bound.need)") }
       var lineEnd = lineStart
       while lineEnd < end, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
       let next = lineEnd + 1
@@ -317,6 +329,10 @@ public enum CSVExchange {
           throw fail("row \(rows + 1), column \(n): '\(t.prefix(40))' is not a number")
         }
         guard v.isFinite else { throw fail("row \(rows + 1), column \(n): \(t) is not finite") }
+        if let most = bound.columns, n > most {
+          throw fail("row \(rows + 1) has more than \(most) values, \(bound.need)")
+        }
+        if let most = bound.values, values.count >= most { throw fail("more than \(most) values, \(bound.need)") }
         values.append(v)
         if fieldEnd >= lineEnd { break }
         fieldStart = fieldEnd + 1
@@ -332,6 +348,15 @@ public enum CSVExchange {
     }
     return (values, rows, columns)
   }
+}
+
+/// The most rows, values per row and values in all that a CSV table may have, from
+/// the layer sizes of the sidecar (`nil`: no bound), and what the sizes need, for messages.
+struct TableBound {
+  var rows: Int? = nil
+  var columns: Int? = nil
+  var values: Int? = nil
+  var need = ""
 }
 
 /// `text` without leading and trailing blanks: spaces, tabs and the other

@@ -839,6 +839,28 @@ def test_csv_matrices_layer_size_unbounded(theta, tmp_path, out):
             % (tmp_path / "m.Theta1.csv"), target, outdir=out)
 
 
+@pytest.mark.parametrize("extra, message", [
+    ("rows", "m.Theta1.csv: not a valid CSV model: more than 3 rows, layer sizes need 3×5"),
+    ("values", "m.Theta1.csv: not a valid CSV model: row 1 has more than 5 values, layer sizes need 3×5"),
+    ("unrolled", "m.csv: not a valid CSV model: more than 23 values, layer sizes [4, 3, 2] need 23"),
+])
+def test_csv_larger_than_declared_is_refused_at_the_excess(theta, tmp_path, out, extra, message):
+    """A table larger than the sidecar's layer sizes is refused at its first row or
+    value beyond them; the message gives no total, since the rest is never parsed, so a
+    file of up to 1 GiB costs the time of its declared shape (LIMITS.md §11)."""
+    if extra == "unrolled":
+        csv_model(tmp_path, layout="unrolled-row", thetas=False)
+        (tmp_path / "m.csv").write_text("0.5\n" * 1000000)
+    else:
+        csv_model(tmp_path)
+        if extra == "rows":
+            (tmp_path / "m.Theta1.csv").write_text("0.1,0.2,0.3,0.4,0.5\n" * 1000000)
+        else:
+            (tmp_path / "m.Theta1.csv").write_text(",".join(["0.1"] * 1000000) + "\n")
+    cp, target = convert(theta, str(tmp_path / "m.meta.csv"), out)
+    refused(cp, "%s/%s" % (tmp_path, message), target, outdir=out)
+
+
 def test_csv_unrolled_layer_count_unbounded(theta, tmp_path, out):
     sizes = "[" + ",".join(["16777215"] * 32770) + "]"
     csv_model(tmp_path, layout="unrolled-row", sizes=sizes, thetas=False)
