@@ -262,22 +262,18 @@ public enum CSVExchange {
         let file = "\(base).Theta\(k).csv"
         var bound = TableBound()
         if let sizes {
-          let columns = sizes[k - 1].addingReportingOverflow(1)
+          // The sidecar's sizes are any Int64: sizes[k - 1] + 1 overflows for Int64.max
+          // (fuzzing, issue 6).
+          let (columns, overflow) = sizes[k - 1].addingReportingOverflow(1)
+          let shown = overflow ? "(\(sizes[k - 1]) + 1)" : String(columns)
           bound = TableBound(
-            rows: sizes[k], columns: columns.overflow ? nil : columns.partialValue,
-            need: "layer sizes need \(sizes[k])×\(columns.overflow ? "(\(sizes[k - 1]) + 1)" : String(columns.partialValue))")
+            rows: sizes[k], columns: overflow ? nil : columns, need: "layer sizes need \(sizes[k])×\(shown)")
         }
         let table = try numbers(file, bytes: try load(file), dtype: dtype, bound: bound)
         guard table.rows >= 1 else { throw fail(file, "no rows") }
         let columns = table.columns
-        // The sidecar's sizes are any Int64: compare without computing sizes[k - 1] + 1,
-        // which overflows for Int64.max (fuzzing, issue 6).
         if let sizes, table.rows != sizes[k] || columns - 1 != sizes[k - 1] {
-          let (needColumns, overflow) = sizes[k - 1].addingReportingOverflow(1)
-          throw fail(
-            file,
-            "shape \(table.rows)×\(columns), layer sizes need \(sizes[k])×\(overflow ? "(\(sizes[k - 1]) + 1)" : String(needColumns))"
-          )
+          throw fail(file, "shape \(table.rows)×\(columns), \(bound.need)")
         }
         weights.append(WeightMatrix(name: "Theta\(k)", rows: table.rows, columns: columns, values: table.values))
         k += 1
