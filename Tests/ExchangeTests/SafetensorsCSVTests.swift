@@ -116,10 +116,17 @@ func scratch() -> String { Fixtures.temporaryDirectory().path }
     let good = try String(contentsOfFile: t1, encoding: .utf8)
     try good.replacingOccurrences(of: "-0.7,", with: "nan,").write(toFile: t1, atomically: true, encoding: .utf8)
     #expect(throws: ExchangeError.self) { try Exchange.importModel(path: t1) }
+    // A row too many is refused at that row; a row too few once the table is read.
     try (good + "1,2,3,4,5\n").write(toFile: t1, atomically: true, encoding: .utf8)
     do {
       _ = try Exchange.importModel(path: t1)
       Issue.record("accepted a wrong shape")
-    } catch { #expect("\(error)".contains("shape 4×5")) }
+    } catch { #expect("\(error)".contains("more than 3 rows, layer sizes need 3×5")) }
+    let firstTwo = good.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n"
+    try firstTwo.write(toFile: t1, atomically: true, encoding: .utf8)
+    do {
+      _ = try Exchange.importModel(path: t1)
+      Issue.record("accepted a wrong shape")
+    } catch { #expect("\(error)".contains("shape 2×5, layer sizes need 3×5")) }
   }
 }
