@@ -39,6 +39,12 @@ import theta_format as tf  # tools/ is on sys.path (conftest)
 
 HEAVY = os.environ.get("THETA_LIMITS_HEAVY") == "1"
 heavy = pytest.mark.skipif(not HEAVY, reason="reads ≥ 1 GiB into memory; set THETA_LIMITS_HEAVY=1")
+# Heavy and slow enough that the debug build passes the v7.3 reader's 10 s timeout.
+RELEASE = os.path.basename(os.path.dirname(os.environ.get("THETA_BIN", ""))) == "release"
+heavy_release = pytest.mark.skipif(
+    not (HEAVY and RELEASE),
+    reason="reads 512 MiB in the v7.3 reader, past its 10 s timeout with a debug build; "
+           "set THETA_LIMITS_HEAVY=1 and THETA_BIN=.build/release/theta")
 
 GiB = 1 << 30
 TINY_MODEL = os.path.join(FIXTURES, "models", "v1", "tiny-f64.theta")  # 4-3-2, labels 1, 2
@@ -941,6 +947,34 @@ def test_hdf5_inspect_objects(theta, tmp_path, out, count, ok):
     path = h5_soft_links(tmp_path / "many.h5", {"a": 4000, "b": 4000, "c": count - 8003})
     inspected(theta, path, out, ok, "0 datasets",
               "%s: not a valid HDF5 model: it holds more than 10000 objects, the most inspect lists")
+
+
+@pytest.mark.parametrize("columns, ok", [
+    pytest.param(8192, True, marks=heavy_release),  # 512 MiB of fill values read, a 512 MiB model written
+    (8193, False),
+])
+def test_mat_v73_lying_dataspace(theta, tmp_path, out, columns, ok):
+    # A v7.3 matrix may claim at most 2^26 values (512 MiB as doubles), checked from its
+    # dataspace before matio allocates: this 8192 × 8193 one has no storage allocated
+    # (the file is a few KB) and used to keep the reader busy past its 10 s timeout,
+    # twice, at 4 GB of memory.
+    import make_mat_fixtures as mf  # tools/ is on sys.path (conftest)
+
+    def build(f):
+        d = f.create_dataset("Theta1", shape=(columns, 8192), dtype="f8", chunks=(64, 64), track_times=False)
+        mf.attr_string(d, "MATLAB_class", "double")  # stored transposed: 8192 × columns
+        mf.h5_matrix(f, "Theta2", np.ones((2, 8193)), "double")
+
+    path = str(tmp_path / "lie.mat")
+    with open(path, "wb") as fh:
+        fh.write(mf.write_v73(build))
+    assert os.path.getsize(path) < 300_000
+    cp, target = convert(theta, path, out)
+    if ok:
+        accepted(cp, target)
+    else:
+        refused(cp, "%s: refused: variable 'Theta1' (8192x8193, 536936448 bytes as doubles) exceeds the limit"
+                " of 536870912 bytes" % path, target, outdir=out)
 
 
 @pytest.mark.parametrize("links, ok", [(65_536, True), (65_537, False)])

@@ -8,6 +8,10 @@ struct MatLimits: Sendable {
   /// file matio reads, so one budget over all elements, each of which may also be up to
   /// ``maxInflatedBytes``.
   var maxImageBytes = 1 << 31
+  /// The most values one top-level v7.3 matrix may claim (2^26: 512 MiB as doubles),
+  /// checked from its dataspace before matio allocates for it: a dataspace need not be
+  /// backed by data, so a file of a few kilobytes can claim gigabytes.
+  var maxV73Values = 1 << 26
   /// How deep cells and structs may nest inside one variable.
   var maxDepth = 32
   /// How long the process reading a v7.3 file (``ReaderProcess``) may take per call.

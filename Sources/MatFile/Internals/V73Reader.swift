@@ -65,18 +65,27 @@ final class V73Reader {
   /// in a child, exactly as ``MatFile/readMatrix(named:)`` describes.
   func readMatrix(path names: [String]) throws(MatFileError) -> MatMatrix {
     let (path, file) = (self.path, self.file)
+    let maxBytes = limits.maxV73Values * MemoryLayout<Double>.stride
     var r = try Self.ask(path: path, file: file, identity: identity, limits: limits) {
       (w: inout WireWriter) throws(MatFileError) in
       let handle = try MatioHandle.open(path: path, file: file, expected: .v73)
       Self.keep(handle)
       let dottedName = names.joined(separator: ".")
-      if names.count == 1, case .success(let header) = handle.info(named: dottedName),
-        let refusal = Refusal.check(
+      if names.count == 1, case .success(let header) = handle.info(named: dottedName) {
+        // Refused from matio's header (`Mat_VarReadInfo`) before any data is read.
+        if let refusal = Refusal.check(
           matClass: header.matClass, isComplex: header.isComplex, dimensions: header.dimensions,
           fields: header.fields, variable: dottedName)
-      {
-        // Refused from matio's header (`Mat_VarReadInfo`) before any data is read.
-        throw refusal.error(file: file, variable: dottedName)
+        {
+          throw refusal.error(file: file, variable: dottedName)
+        }
+        let bytes = checkedProduct(header.dimensions + [MemoryLayout<Double>.stride])
+        if bytes.map({ $0 > maxBytes }) ?? true {
+          let size = bytes.map { "\($0) bytes" } ?? "more bytes than an Int holds"
+          throw .tooLarge(
+            file: file, what: "variable '\(dottedName)' (\(dimensionText(header.dimensions)), \(size) as doubles)",
+            limit: maxBytes)
+        }
       }
       let read = try handle.readValues(path: names) { (dotted, header) throws(MatFileError) in
         if let refusal = Refusal.check(
