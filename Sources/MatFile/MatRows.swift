@@ -35,9 +35,17 @@ public struct MatRows: Sendable {
     self.firstNonFinite = firstNonFinite
   }
 
-  /// The same matrix row by row (one transposing copy).
+  /// The same matrix row by row: one transposing copy, or none for a vector, whose
+  /// values are in the same order either way.
   init(_ matrix: MatMatrix) {
     let (m, n) = (matrix.rows, matrix.columns)
+    let bad = matrix.firstNonFinite.map { (row: $0 % max(m, 1), column: $0 / max(m, 1)) }
+    if m == 1 || n == 1 {
+      self.init(
+        name: matrix.name, matClass: matrix.matClass, rows: m, columns: n, rowMajor: matrix.columnMajor,
+        firstNonFinite: bad)
+      return
+    }
     let values = [Double](unsafeUninitializedCapacity: m * n) { buffer, initialized in
       matrix.columnMajor.withUnsafeBufferPointer { source in
         if let src = source.baseAddress, let dst = buffer.baseAddress {
@@ -46,10 +54,8 @@ public struct MatRows: Sendable {
       }
       initialized = m * n
     }
-    let bad = matrix.firstNonFinite
     self.init(
-      name: matrix.name, matClass: matrix.matClass, rows: m, columns: n, rowMajor: values,
-      firstNonFinite: bad.map { (row: $0 % m, column: $0 / m) })
+      name: matrix.name, matClass: matrix.matClass, rows: m, columns: n, rowMajor: values, firstNonFinite: bad)
   }
 
   /// The element in row `row` and column `column` (both zero-based).

@@ -92,6 +92,29 @@ import Testing
     expectSame(rows, try mat.readMatrix(named: "X"), "\(columns) columns per stretch")
   }
 
+  /// A vector's values are in the same order row by row: read as they are, with the
+  /// non-finite value at its row and column.
+  @Test func vectorsAreNotLaidOut() throws {
+    var values = (0..<7).map { Double($0) }
+    values[3] = .nan
+    let bytes = try MatWriter.encode(
+      [
+        MatWriter.Matrix(name: "row", rows: 1, columns: 7, columnMajor: values),
+        MatWriter.Matrix(name: "column", rows: 7, columns: 1, columnMajor: values),
+      ], version: .v5, compressed: false, name: "vectors.mat")
+    let dir = Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("vectors.mat").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let mat = try MatFile(path: path)
+    let row = try mat.readRows(named: "row")
+    let column = try mat.readRows(named: "column")
+    #expect(row.rowMajor.map(\.bitPattern) == values.map(\.bitPattern))
+    #expect(column.rowMajor.map(\.bitPattern) == values.map(\.bitPattern))
+    #expect(row.firstNonFinite.map { [$0.row, $0.column] } == [0, 3])
+    #expect(column.firstNonFinite.map { [$0.row, $0.column] } == [3, 0])
+  }
+
   /// The layout kernels, on one thread and on two, for shapes that are not multiples
   /// of their 8 rows (two threads from 1024 rows).
   @Test(arguments: [false, true]) func columnsToRowsHandlesEveryShape(_ twoThreads: Bool) {

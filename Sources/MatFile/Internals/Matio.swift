@@ -335,16 +335,17 @@ final class MatioHandle {
   ///   - name: the top-level variable.
   ///   - check: throws to refuse the variable before its data is read.
   ///   - stretchBytes: the size of the column stretches (at least one column each).
-  /// - Returns: `nil` when ``readDoubles(name:check:)`` would decline, or the matrix
-  ///   has 2³¹ values or more; ``readValues(path:check:)`` then takes over. The
-  ///   first non-finite value is given as its column-major index.
+  /// - Returns: `nil` when ``readDoubles(name:check:)`` would decline, the matrix
+  ///   has 2³¹ values or more, or it is a vector (whose values are in the same order
+  ///   either way); ``readValues(path:check:)`` then takes over. The first non-finite
+  ///   value is given as its column-major index.
   func readDoubleRows(
     name: String, check: (String, VariableHeader) throws(MatFileError) -> Void,
     stretchBytes: Int = 4 << 20
   ) throws(MatFileError) -> (header: VariableHeader, values: [Double], firstNonFinite: Int?)? {
     try withPlainDoubles(name: name, check: check) { v, header, count in
-      guard count <= Int(Int32.max) else { return nil }
       let (m, n) = (header.dimensions[0], header.dimensions[1])
+      guard count <= Int(Int32.max), m > 1, n > 1 else { return nil }
       let stretch = max(1, min(n, stretchBytes / (8 * m)))
       var scratch = [Double](repeating: 0, count: m * stretch)
       var failed = false
