@@ -66,7 +66,7 @@ double theta_store_columns_and_dot(const double *restrict d, long rows, long col
   return s;
 }
 
-/* log(1 + e^t) without overflow, as Training's Swift `softplus`. */
+/* log(1 + e^t) without overflow: max(t, 0) + log1p(e^(−|t|)). */
 static double softplus(double t) { return fmax(t, 0.0) + log1p(exp(-fabs(t))); }
 
 /* One step of Neumaier's compensated sum. */

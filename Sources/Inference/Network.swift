@@ -81,10 +81,10 @@ public struct Network: Sendable {
   /// with column-major weights, OpenBLAS's "NN" small-matrix case: 5000×400
   /// examples through 400-25-10 took about 1.32 ms, against 1.51 ms for the same
   /// examples column-major (as MAT files hold them), on the two-core machine
-  /// measured. Laying out a column-major `X` row-major costs more than that
-  /// (about 5 ms for 5000×400, a copy with a transposition), so it pays only
-  /// when the same examples are predicted many times; `theta predict` keeps
-  /// the layout it reads.
+  /// measured. Laying out a column-major `X` row-major after reading it costs
+  /// more than that (about 5 ms for 5000×400, a copy with a transposition), so
+  /// `theta predict` asks for this layout while a MAT file is read
+  /// (`Dataset.mat(layout:)`), which costs next to nothing.
   public static let preferredInputLayout = MatrixLayout.rowMajor
 
   /// Features per example the network expects (`n`, 400 for the course).

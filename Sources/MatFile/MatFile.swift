@@ -213,10 +213,9 @@ public final class MatFile {
     if let handle, path.count == 1,
       let read = try handle.readDoubleRows(name: name, check: try checker(for: name, path: path))
     {
-      let m = read.header.dimensions[0]
       return MatRows(
-        name: name, matClass: .double, rows: m, columns: read.header.dimensions[1],
-        rowMajor: read.values, firstNonFinite: read.firstNonFinite.map { (row: $0 % m, column: $0 / m) })
+        name: name, matClass: .double, rows: read.header.dimensions[0], columns: read.header.dimensions[1],
+        rowMajor: read.values, firstNonFiniteIndex: read.firstNonFinite)
     }
     return MatRows(try readMatrix(named: name))
   }

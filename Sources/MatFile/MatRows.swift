@@ -20,11 +20,11 @@ public struct MatRows: Sendable {
   /// ``MatMatrix/firstNonFinite`` finds in the same matrix.
   public var firstNonFinite: (row: Int, column: Int)?
 
-  /// Creates a matrix; `rowMajor.count` must be `rows * columns`, and `firstNonFinite`
-  /// must be what it says.
+  /// Creates a matrix; `rowMajor.count` must be `rows * columns`, and
+  /// `firstNonFiniteIndex` must be the column-major index of the first NaN or infinite
+  /// value (``MatMatrix/firstNonFinite``), or `nil` when there is none.
   init(
-    name: String, matClass: MatClass, rows: Int, columns: Int, rowMajor: [Double],
-    firstNonFinite: (row: Int, column: Int)?
+    name: String, matClass: MatClass, rows: Int, columns: Int, rowMajor: [Double], firstNonFiniteIndex: Int?
   ) {
     precondition(rowMajor.count == rows * columns, "MatRows: \(rowMajor.count) values for \(rows)x\(columns)")
     self.name = name
@@ -32,18 +32,17 @@ public struct MatRows: Sendable {
     self.rows = rows
     self.columns = columns
     self.rowMajor = rowMajor
-    self.firstNonFinite = firstNonFinite
+    self.firstNonFinite = firstNonFiniteIndex.map { (row: $0 % rows, column: $0 / rows) }
   }
 
   /// The same matrix row by row: one transposing copy, or none for a vector, whose
   /// values are in the same order either way.
   init(_ matrix: MatMatrix) {
     let (m, n) = (matrix.rows, matrix.columns)
-    let bad = matrix.firstNonFinite.map { (row: $0 % max(m, 1), column: $0 / max(m, 1)) }
     if m == 1 || n == 1 {
       self.init(
         name: matrix.name, matClass: matrix.matClass, rows: m, columns: n, rowMajor: matrix.columnMajor,
-        firstNonFinite: bad)
+        firstNonFiniteIndex: matrix.firstNonFinite)
       return
     }
     let values = [Double](unsafeUninitializedCapacity: m * n) { buffer, initialized in
@@ -55,7 +54,8 @@ public struct MatRows: Sendable {
       initialized = m * n
     }
     self.init(
-      name: matrix.name, matClass: matrix.matClass, rows: m, columns: n, rowMajor: values, firstNonFinite: bad)
+      name: matrix.name, matClass: matrix.matClass, rows: m, columns: n, rowMajor: values,
+      firstNonFiniteIndex: matrix.firstNonFinite)
   }
 
   /// The element in row `row` and column `column` (both zero-based).

@@ -217,7 +217,6 @@ extension Theta {
       data == "-" ? "<stdin>" : URL(fileURLWithPath: data).lastPathComponent
     }
 
-    /// The examples and the file's bytes (for its SHA-256).
     /// The examples and the SHA-256 of the bytes they were read from (one read of the file).
     private func loadData() throws -> (Dataset, digest: String) {
       if data == "-" || isCSV {

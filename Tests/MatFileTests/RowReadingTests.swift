@@ -62,7 +62,7 @@ import Testing
       try handle.readDoubleRows(name: "X", check: { _, _ in }, stretchBytes: columns * 8 * matrix.rows))
     let rows = MatRows(
       name: "X", matClass: .double, rows: matrix.rows, columns: matrix.columns, rowMajor: read.values,
-      firstNonFinite: nil)
+      firstNonFiniteIndex: nil)
     #expect(read.firstNonFinite == nil)
     expectSame(rows, matrix, "\(columns) columns per stretch")
   }

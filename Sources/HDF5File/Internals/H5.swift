@@ -265,26 +265,18 @@ enum H5 {
   private static func linkNames(
     _ g: H5Handle, _ path: String, limit: Int, refusal: String
   ) throws(HDF5Error) -> [(name: String, hard: Bool)] {
-    final class Box {
-      var links: [(name: String, hard: Bool)] = []
-      let limit: Int
-      init(limit: Int) { self.limit = limit }
-    }
-    let box = Box(limit: limit)
+    let links = Collected<(name: String, hard: Bool)>(limit: limit)
     var idx: hsize_t = 0
     let cb: H5L_iterate_t = { _, name, info, data in
       guard let name, let info, let data else { return -1 }
-      let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
-      box.links.append((String(cString: name), info.pointee.type == H5L_TYPE_HARD))
-      return box.links.count > box.limit ? 1 : 0
+      return Collected<(name: String, hard: Bool)>.at(data).add(
+        (String(cString: name), info.pointee.type == H5L_TYPE_HARD))
     }
-    try check(
-      H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()), "H5Literate",
-      path)
-    guard box.links.count <= limit else {
+    try check(H5Literate(g.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, links.pointer), "H5Literate", path)
+    guard links.items.count <= limit else {
       throw .unexpected(object: path, reason: "the group holds more than \(limit) \(refusal)")
     }
-    return box.links
+    return links.items
   }
 
   // MARK: attributes
@@ -369,30 +361,16 @@ enum H5 {
   private static func attributeNames(
     _ obj: H5Handle, _ path: String, count: Int
   ) throws(HDF5Error) -> [String] {
-    final class Box {
-      var names: [String] = []
-      var tooLong = false
-      let limit: Int
-      init(limit: Int) { self.limit = limit }
-    }
-    let box = Box(limit: count)
+    let names = Collected<String>(limit: count)
     var idx: hsize_t = 0
     let cb: H5A_operator2_t = { _, name, _, data in
       guard let name, let data else { return -1 }
-      let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
-      guard strnlen(name, 65536) < 65536 else {
-        box.tooLong = true
-        return 1
-      }
-      box.names.append(String(cString: name))
-      return box.names.count > box.limit ? 1 : 0
+      return Collected<String>.at(data).add(strnlen(name, 65536) < 65536 ? String(cString: name) : nil)
     }
-    try check(
-      H5Aiterate2(obj.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, Unmanaged.passUnretained(box).toOpaque()),
-      "H5Aiterate2", path)
-    guard !box.tooLong else { throw .unexpected(object: path, reason: "attribute name too long") }
-    guard box.names.count <= count else { throw .unexpected(object: path, reason: "too many attributes") }
-    return box.names
+    try check(H5Aiterate2(obj.id, H5_INDEX_NAME, H5_ITER_INC, &idx, cb, names.pointer), "H5Aiterate2", path)
+    guard !names.rejected else { throw .unexpected(object: path, reason: "attribute name too long") }
+    guard names.items.count <= count else { throw .unexpected(object: path, reason: "too many attributes") }
+    return names.items
   }
 
   static func readAttribute(_ a: hid_t, _ object: String) throws(HDF5Error) -> HDF5Attribute {
@@ -528,5 +506,36 @@ extension H5 {
       let (d, values) = try readAsDoubles(ds.id, space: s.id, path, limit: limit)
       return (d, values)
     }
+  }
+}
+
+/// What an HDF5 iteration callback collects, handed to it through its `void *`
+/// argument (``pointer``): items up to one past `limit`, when the callback stops the
+/// iteration so that the caller can refuse the object instead of listing it in part.
+private final class Collected<Item> {
+  private(set) var items: [Item] = []
+  /// Whether an item was refused (`nil` given to ``add(_:)``); the iteration then stopped.
+  private(set) var rejected = false
+  let limit: Int
+
+  init(limit: Int) { self.limit = limit }
+
+  /// The argument to pass to the iteration; valid while this object lives.
+  var pointer: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+  /// The collection behind a callback's `void *` argument.
+  static func at(_ data: UnsafeMutableRawPointer) -> Collected {
+    Unmanaged<Collected>.fromOpaque(data).takeUnretainedValue()
+  }
+
+  /// Appends `item` (`nil`: refuses it) and returns what the callback returns: 1 to
+  /// stop the iteration (refused, or past the limit), 0 to go on.
+  func add(_ item: Item?) -> herr_t {
+    guard let item else {
+      rejected = true
+      return 1
+    }
+    items.append(item)
+    return items.count > limit ? 1 : 0
   }
 }
